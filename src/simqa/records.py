@@ -49,8 +49,12 @@ class Sentence:
     text: str
     passage_id: int
     heading: str = ""
-    is_heading: bool = False
-    block: int = 0  # index of the line-block the unit came from
+    kind: str = "sentence"  # sentence | bullet | row | heading | lead_in | toc | reference
+    block: int = 0  # index of the line (block) the unit came from
+
+    @property
+    def quotable(self) -> bool:
+        return self.kind not in {"heading", "toc"}
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,7 @@ class Answer:
     quotes: tuple[Quote, ...] = ()
     signposting: tuple[Signpost, ...] = ()
     corpus_version: str = ""
+    confidence: float = 0.0
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -134,4 +139,5 @@ class Answer:
             "quotes": [q.to_dict() for q in self.quotes],
             "signposting": [s.to_dict() for s in self.signposting],
             "corpus_version": self.corpus_version,
+            "confidence": round(float(self.confidence), 4),
         }

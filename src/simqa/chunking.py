@@ -1,0 +1,191 @@
+"""Cut display text into quotable units (sentences, bullets, table rows) and passages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from simqa.records import Document, Passage, Sentence
+
+PASSAGE_WORDS = 90
+
+_ABBREVIATIONS = {
+    "e.g", "i.e", "etc", "dr", "mr", "mrs", "ms", "prof", "st", "no", "vs", "sgt", "approx",
+    "cf", "fig", "vol", "pp", "p", "al", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "inc", "ltd", "co", "op", "ref", "refs", "para", "nos", "eds",
+}
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a capital,
+# digit or opening quote/bracket.
+_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•])")
+_BULLET = re.compile(r"^\s*(?:[-•*▪●–]|\(?[a-z]\)|\(?\d{1,2}[.)](?!\d))\s+")
+_SECTION_NUMBER = re.compile(r"^\s*(?:[-•]\s*)?\d+(?:\.\d+)+\.?\s")
+_TOC_ROW = re.compile(r"(?:\.{3,}|\t)\s*\d{1,3}\s*$")
+_REFERENCE_HEADINGS = re.compile(r"^\s*(references|bibliography|notes|sources)\s*:?\s*$", re.I)
+_END_PUNCTUATION = ".!?\"”’)]"
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class _Unit:
+    start: int
+    end: int
+    kind: str
+    block: int
+
+
+def split_document(
+    document: Document, first_sentence_id: int = 0, first_passage_id: int = 0
+) -> tuple[list[Sentence], list[Passage]]:
+    """Sentences and passages of one document, ids numbered from the given starts."""
+    text = document.text
+    units = list(_units(text))
+    sentences: list[Sentence] = []
+    heading = ""
+    for unit in units:
+        unit_text = text[unit.start : unit.end]
+        if unit.kind == "heading":
+            heading = unit_text.strip()
+        sentences.append(
+            Sentence(
+                id=first_sentence_id + len(sentences),
+                doc_id=document.id,
+                start=unit.start,
+                end=unit.end,
+                text=unit_text,
+                passage_id=-1,
+                heading=heading if unit.kind != "heading" else "",
+                kind=unit.kind,
+                block=unit.block,
+            )
+        )
+    passages = _pack_passages(document, sentences, first_passage_id)
+    passage_of = {sid: p.id for p in passages for sid in p.sentence_ids}
+    sentences = [_with_passage(s, passage_of[s.id]) for s in sentences]
+    return sentences, passages
+
+
+def _with_passage(sentence: Sentence, passage_id: int) -> Sentence:
+    from dataclasses import replace
+
+    return replace(sentence, passage_id=passage_id)
+
+
+def _units(text: str) -> Iterator[_Unit]:
+    in_references = False
+    offset = 0
+    for block, line in enumerate(text.split("\n")):
+        line_start = offset
+        offset += len(line) + 1
+        stripped = line.strip()
+        if not stripped or not _WORD.search(stripped):
+            continue
+        lead = len(line) - len(line.lstrip())
+        start, end = line_start + lead, line_start + len(line.rstrip())
+        if _REFERENCE_HEADINGS.match(stripped):
+            in_references = True
+            yield _Unit(start, end, "heading", block)
+            continue
+        kind = _line_kind(line, stripped, in_references)
+        if kind in {"heading", "toc", "row", "lead_in"}:
+            yield _Unit(start, end, kind, block)
+            continue
+        for s_start, s_end in split_sentences(text, start, end):
+            piece = text[s_start:s_end]
+            piece_kind = kind
+            if piece.rstrip().endswith(":") and kind != "reference":
+                piece_kind = "lead_in"
+            yield _Unit(s_start, s_end, piece_kind, block)
+
+
+def _line_kind(line: str, stripped: str, in_references: bool) -> str:
+    if _TOC_ROW.search(stripped) and len(stripped.split()) <= 12:
+        return "toc"
+    if "\t" in stripped:
+        return "row"
+    if in_references:
+        return "reference"
+    if _BULLET.match(line):
+        return "bullet"
+    words = stripped.split()
+    ends_open = stripped[-1] not in _END_PUNCTUATION and stripped[-1] != ":"
+    letters = [c for c in stripped if c.isalpha()]
+    shouting = len(letters) > 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    if (ends_open and len(words) <= 14) or (shouting and len(words) <= 14):
+        return "heading"
+    if stripped.endswith(":") and len(words) <= 6:
+        return "heading"
+    if _SECTION_NUMBER.match(line) and ends_open and len(words) <= 14:
+        return "heading"
+    return "sentence"
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in text[start:end], whitespace trimmed."""
+    spans = []
+    cursor = start
+    segment = text[start:end]
+    for match in _BOUNDARY.finditer(segment):
+        cut = start + match.end()
+        if _is_abbreviation(text, start + match.start(), cursor):
+            continue
+        spans.append((cursor, cut))
+        cursor = cut
+    spans.append((cursor, end))
+    trimmed = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s and _WORD.search(text[s:e]):
+            trimmed.append((s, e))
+    return trimmed
+
+
+def _is_abbreviation(text: str, dot: int, floor: int) -> bool:
+    if text[dot] != ".":
+        return False
+    word_start = dot
+    while word_start > floor and not text[word_start - 1].isspace() and text[word_start - 1] != "(":
+        word_start -= 1
+    token = text[word_start:dot].lower().lstrip("\"'“‘(")
+    if token in _ABBREVIATIONS:
+        return True
+    if len(token) == 1 and token.isalpha():
+        return True  # an initial: "P. Jennings"
+    return bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", token))
+
+
+def _pack_passages(
+    document: Document, sentences: list[Sentence], first_passage_id: int
+) -> list[Passage]:
+    passages: list[Passage] = []
+    group: list[Sentence] = []
+    words = 0
+
+    def flush() -> None:
+        nonlocal group, words
+        if group:
+            start, end = group[0].start, group[-1].end
+            passages.append(
+                Passage(
+                    id=first_passage_id + len(passages),
+                    doc_id=document.id,
+                    start=start,
+                    end=end,
+                    text=document.text[start:end],
+                    sentence_ids=tuple(s.id for s in group),
+                    heading=next((s.heading for s in group if s.heading), ""),
+                )
+            )
+        group, words = [], 0
+
+    for sentence in sentences:
+        count = len(sentence.text.split())
+        if sentence.kind == "heading" or (group and words + count > PASSAGE_WORDS):
+            flush()
+        group.append(sentence)
+        words += count
+    flush()
+    return passages

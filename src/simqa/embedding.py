@@ -1,0 +1,67 @@
+"""Sentence-transformers embeddings: normalised float32 vectors, bundled MiniLM by default."""
+
+from __future__ import annotations
+
+import os
+from typing import Protocol
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+class Embedder(Protocol):
+    name: str
+    dimension: int
+
+    def encode_query(self, text: str) -> np.ndarray: ...
+
+    def encode_documents(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
+
+
+class ModelLoadError(RuntimeError):
+    """The embedding model could not be loaded (missing files, bad name)."""
+
+
+class SentenceTransformerEmbedder:
+    """all-MiniLM-L6-v2 (or any sentence-transformers model) on the CPU."""
+
+    def __init__(self, model_path: str, threads: int = 1, batch_size: int = 64) -> None:
+        if threads > 0:
+            import torch
+
+            torch.set_num_threads(threads)
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(model_path, device="cpu")
+        except Exception as error:  # any failure here means "no model", reported plainly
+            raise ModelLoadError(f"could not load embedding model {model_path!r}: {error}") from None
+        self.name = os.path.basename(model_path.rstrip("/")) if os.path.isdir(model_path) else model_path
+        if self.name == "model":
+            self.name = "all-MiniLM-L6-v2"
+        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        self.batch_size = batch_size
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode_many([text])[0]
+
+    def encode_many(self, texts: list[str]) -> np.ndarray:
+        vectors = self._model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def encode_documents(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.asarray(vectors, dtype=np.float32)

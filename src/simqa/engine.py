@@ -1,0 +1,213 @@
+"""Engine.ask(question) -> Answer: the one entry point the app, CLI and evaluation use."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from simqa import messages
+from simqa.abstention import confidence
+from simqa.citations import make_quote
+from simqa.config import Settings
+from simqa.corpus import load_corpus
+from simqa.embedding import Embedder, SentenceTransformerEmbedder
+from simqa.extraction import Span, check_verbatim, overlaps, quote_span
+from simqa.ranking import Ranked, rank
+from simqa.records import Answer, Document, Quote
+from simqa.retrieval import Retriever
+from simqa.safety import route, strip_instructions
+from simqa.store import IndexData, IndexError_, build_index, corpus_version, load_index
+
+SUPPORT_MARGIN = 0.35  # a supporting quote scores within this of the answer
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked (empty, too long, not text)."""
+
+
+def route_without_model(question: str) -> Answer | None:
+    """Crisis and small-talk answers, which need neither the model nor the index."""
+    return route(question.strip())
+
+
+@dataclass
+class Engine:
+    settings: Settings
+    embedder: Embedder
+    index: IndexData
+    retriever: Retriever
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, progress: bool = False,
+             embedder: Embedder | None = None) -> Engine:
+        """Load the model and the index, (re)building the index first if missing or stale."""
+        settings = settings or Settings.from_env()
+        embedder = embedder or SentenceTransformerEmbedder(settings.model_path,
+                                                           threads=settings.torch_threads)
+        documents = load_corpus(settings.corpus_dir)
+        expected = corpus_version(documents, embedder.name, embedder.dimension)
+        try:
+            index = load_index(settings.index_dir, expected, embedder.dimension)
+        except IndexError_:
+            if not settings.auto_build:
+                raise
+            build_index(documents, embedder, settings.index_dir, progress=progress)
+            index = load_index(settings.index_dir, expected, embedder.dimension)
+        return cls(settings, embedder, index, Retriever(index))
+
+    @property
+    def corpus_version(self) -> str:
+        return self.index.corpus_version
+
+    @property
+    def model_name(self) -> str:
+        return self.embedder.name
+
+    def documents(self) -> list[Document]:
+        return list(self.index.documents.values())
+
+    def source(self, source_id: str) -> Document:
+        return self.index.documents[source_id]
+
+    def ask(self, question: str) -> Answer:
+        return self.ask_many([question])[0]
+
+    def ask_many(self, questions: Sequence[str]) -> list[Answer]:
+        """Answers in order; the model encodes all retrieval questions in one batch."""
+        prepared = [self._prepare(q) for q in questions]
+        pending = [i for i, (early, _) in enumerate(prepared) if early is None]
+        answers: list[Answer | None] = [early for early, _ in prepared]
+        if pending:
+            expanded = [prepared[i][1] for i in pending]
+            started = time.perf_counter()
+            vectors = self._encode(expanded)
+            encode_seconds = (time.perf_counter() - started) / len(pending)
+            for row, position in enumerate(pending):
+                answers[position] = self._answer(
+                    questions[position].strip(), expanded[row], vectors[row], encode_seconds)
+        return [a for a in answers if a is not None]
+
+    def rank_documents(self, question: str, k: int = 10) -> list[str]:
+        """Document ids, best first, by their best sentence's score (document retrieval)."""
+        expanded = strip_instructions(question.strip()) or question
+        ranked = self._rank(question, expanded, self._encode([expanded])[0])
+        seen: list[str] = []
+        for sid in ranked.sentence_ids:
+            doc_id = self.index.sentences[int(sid)].doc_id
+            if doc_id not in seen:
+                seen.append(doc_id)
+            if len(seen) == k:
+                break
+        return seen
+
+    def _prepare(self, question: str) -> tuple[Answer | None, str]:
+        if not isinstance(question, str):
+            raise QuestionError("the question must be text")
+        trimmed = question.strip()
+        if not trimmed:
+            raise QuestionError("the question is empty")
+        if len(trimmed) > self.settings.max_question_chars:
+            raise QuestionError(
+                f"the question is longer than {self.settings.max_question_chars} characters")
+        routed = route(trimmed)
+        if routed is not None:
+            return replace(routed, corpus_version=self.corpus_version), trimmed
+        return None, strip_instructions(trimmed) or trimmed
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        encode_many = getattr(self.embedder, "encode_many", None)
+        if encode_many is not None:
+            return encode_many(texts)
+        return np.stack([self.embedder.encode_query(t) for t in texts])
+
+    def _rank(self, question: str, expanded: str, vector: np.ndarray) -> Ranked:
+        retrieved = self.retriever.retrieve(expanded, vector)
+        return rank(question, retrieved, self.index)
+
+    def _answer(self, question: str, expanded: str, vector: np.ndarray,
+                encode_seconds: float) -> Answer:
+        started = time.perf_counter()
+        ranked = self._rank(question, expanded, vector)
+        sure = confidence(ranked)
+        spans = self._spans(ranked)
+        answered = bool(spans) and sure >= self.settings.abstain_threshold
+        quotes = self._quotes(spans, sure, answered)
+        publishers = {q.publisher for q in quotes}
+        if answered:
+            status = "answered"
+            message = messages.ANSWERED_CONTESTED if len(publishers) > 1 and _contested(
+                question) else messages.ANSWERED
+        else:
+            status = "not_found"
+            message = messages.not_found_message(d.source.title for d in self.documents())
+        return Answer(
+            status=status,
+            question=question,
+            message=message,
+            quotes=quotes,
+            corpus_version=self.corpus_version,
+            confidence=sure,
+            timings={"encode": encode_seconds, "rank": time.perf_counter() - started},
+        )
+
+    def _spans(self, ranked: Ranked) -> list[tuple[Span, float]]:
+        """The answer span and up to max_quotes-1 supports, preferring other publishers."""
+        sentences, documents = self.index.sentences, self.index.documents
+        chosen: list[tuple[Span, float]] = []
+        seen_texts: set[str] = set()
+        top = float(ranked.scores[0]) if len(ranked.scores) else 0.0
+        candidates: list[tuple[Span, float]] = []
+        for sid, score in zip(ranked.sentence_ids, ranked.scores, strict=True):
+            if not sentences[int(sid)].quotable:
+                continue
+            if candidates and float(score) < top - SUPPORT_MARGIN:
+                break
+            span = quote_span(sentences, documents, int(sid))
+            key = " ".join(span.text.lower().split())
+            if key in seen_texts or any(overlaps(span, s) for s, _ in candidates):
+                continue
+            seen_texts.add(key)
+            candidates.append((span, float(score)))
+            if len(candidates) >= 12:
+                break
+        if not candidates:
+            return chosen
+        chosen.append(candidates[0])
+        rest = candidates[1:]
+        publisher_of = {d.id: d.source.publisher for d in documents.values()}
+        answer_publisher = publisher_of[candidates[0][0].doc_id]
+        other = [c for c in rest if publisher_of[c[0].doc_id] != answer_publisher]
+        if other:
+            chosen.append(other[0])
+        for candidate in rest:
+            if len(chosen) >= self.settings.max_quotes:
+                break
+            if candidate not in chosen:
+                chosen.append(candidate)
+        return chosen[: self.settings.max_quotes]
+
+    def _quotes(self, spans: list[tuple[Span, float]], sure: float,
+                answered: bool) -> tuple[Quote, ...]:
+        quotes = []
+        for position, (span, _score) in enumerate(spans):
+            check_verbatim(span, self.index.documents)
+            role = ("answer" if position == 0 else "support") if answered else "related"
+            source = self.index.documents[span.doc_id].source
+            quotes.append(make_quote(source, span.start, span.end, span.text, sure, role))
+        if not answered:
+            return tuple(quotes[:2])
+        return tuple(quotes)
+
+
+def _contested(question: str) -> bool:
+    lowered = question.lower()
+    return any(w in lowered for w in ("responsib", " ok ", "lawful", "legal", "safe", "agree",
+                                      "evidence", "harm", "should", "fault", "blame", "right"))
+
+
+def index_path(settings: Settings) -> Path:
+    return Path(settings.index_dir)

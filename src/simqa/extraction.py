@@ -1,0 +1,83 @@
+"""Turn ranked sentences into verbatim quote spans: whole units, 1-3 consecutive, never a heading."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from simqa.records import Document, Sentence
+
+MAX_UNITS = 3
+_REFERS_BACK = re.compile(r"^(?:this|these|that|those|it|they|such|he|she|its|their|however|"
+                          r"as a result|as a consequence|therefore|following)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Span:
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    sentence_ids: tuple[int, ...]
+
+
+class VerbatimError(AssertionError):
+    """A quote did not equal the display text at its offsets."""
+
+
+def quote_span(sentences: list[Sentence], documents: dict[str, Document], sid: int) -> Span:
+    """The best unit, made self-contained: a lead-in takes its list, a back-reference its cause."""
+    chosen = [sid]
+    sentence = sentences[sid]
+    if sentence.kind == "lead_in":
+        chosen += _following(sentences, sid, MAX_UNITS - 1)
+    elif _REFERS_BACK.match(sentence.text.lstrip("-•– ")) or _is_continuation(sentence):
+        previous = _previous(sentences, sid)
+        if previous is not None:
+            chosen.insert(0, previous)
+    if len(chosen) == 1 and len(sentence.text) < 60 and sentence.kind in {"sentence", "bullet"}:
+        chosen += _following(sentences, sid, 1, same_block=True)
+    first, last = sentences[chosen[0]], sentences[chosen[-1]]
+    document = documents[first.doc_id]
+    text = document.text[first.start : last.end]
+    return Span(first.doc_id, first.start, last.end, text, tuple(chosen))
+
+
+def check_verbatim(span: Span, documents: dict[str, Document]) -> None:
+    if documents[span.doc_id].text[span.start : span.end] != span.text:
+        raise VerbatimError(f"quote at {span.doc_id}:{span.start}-{span.end} is not verbatim")
+
+
+def overlaps(a: Span, b: Span) -> bool:
+    return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
+
+
+def _is_continuation(sentence: Sentence) -> bool:
+    first = sentence.text.lstrip("-•– ")[:1]
+    return bool(first) and first.islower()
+
+
+def _previous(sentences: list[Sentence], sid: int) -> int | None:
+    if sid == 0:
+        return None
+    previous = sentences[sid - 1]
+    current = sentences[sid]
+    if previous.doc_id != current.doc_id or not previous.quotable:
+        return None
+    if previous.passage_id != current.passage_id and previous.block != current.block:
+        return None
+    return sid - 1
+
+
+def _following(sentences: list[Sentence], sid: int, count: int,
+               same_block: bool = False) -> list[int]:
+    found: list[int] = []
+    current = sentences[sid]
+    for other in range(sid + 1, min(len(sentences), sid + 1 + count)):
+        candidate = sentences[other]
+        if candidate.doc_id != current.doc_id or not candidate.quotable:
+            break
+        if same_block and candidate.block != current.block:
+            break
+        found.append(other)
+    return found

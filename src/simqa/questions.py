@@ -1,0 +1,69 @@
+"""What kind of answer a question wants, and whether a text offers that kind of answer."""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
+           "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_DATE = re.compile(rf"\b(?:(?:19|20)\d\d(?:/\d\d)?|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}|(?:{_MONTHS})\b)",
+                   re.I)
+_NUMBER = re.compile(r"\b(?:\d+(?:[.,]\d+)?%?|one|two|three|four|five|six|seven|eight|nine|ten|"
+                     r"eleven|twelve|fifteen|twenty|hundred|thousand|dozen|several|approximately)\b",
+                     re.I)
+_REASON = re.compile(r"\b(?:because|due to|as a result|as a consequence|so that|in order to|"
+                     r"to (?:maximise|ensure|enable|avoid|reduce|improve|build|help|support)|"
+                     r"crucial|essential|led to|consequence|therefore|since|reason|demands)\b", re.I)
+_HOW = re.compile(r"\b(?:by|through|via|using|used|can be|were (?:either )?\w+ed|led|"
+                  r"process|approach|should|needs? to|monthly|weekly)\b", re.I)
+_PLACE = re.compile(r"\b(?:in|at|on|across|from) (?:the )?[A-Z][a-z]+", re.U)
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:of\s+)?[A-Z][a-z]+)+")
+_TITLE = re.compile(r"\b(?:Professor|Dr|Sergeant|Sir|Lord|Mr|Mrs|Ms|Director|Chair|lead|"
+                    r"Network|Trust|Police|Coalition|Board|NHS|Council|Partners?|Office|"
+                    r"Constabulary|Service|Committee|England)\b")
+_DEFINITION = re.compile(r"\b(?:is an?|are|means|refers to|stands for|known as)\b|\([A-Z]{2,}s?\)")
+
+QUESTION_TYPES = ("who", "when", "number", "why", "where", "definition", "how", "other")
+
+
+def question_type(question: str) -> str:
+    q = " " + re.sub(r"\s+", " ", question.lower()) + " "
+    if re.search(r"\b(how many|how much|how long|what number|what percentage|what proportion|"
+                 r"how often)\b", q):
+        return "number"
+    if re.search(r"\b(when|what year|what month|what date|which year|which month|what day|"
+                 r"date)\b", q):
+        return "when"
+    if re.search(r"\b(who|whom|whose)\b", q) or re.search(
+            r"\bwhich (\w+ )?(person|people|organisations?|organizations?|group|body|bodies|"
+            r"company|trust|research group|police|team|man|woman)\b", q):
+        return "who"
+    if re.search(r"\bwhy\b", q):
+        return "why"
+    if re.search(r"\bwhere\b", q):
+        return "where"
+    if re.search(r"\b(stand for|stands for|what('s| is| are|s) (an? )?[a-z]{2,6} ?\??\s*$|"
+                 r"define|definition|meaning of|what does \w+ mean)\b", q):
+        return "definition"
+    if re.search(r"\bhow\b", q):
+        return "how"
+    return "other"
+
+
+def offers(kind: str, text: str) -> float:
+    """1.0 when the text holds the kind of thing the question type asks for, else 0.0."""
+    if kind == "when":
+        return float(bool(_DATE.search(text)))
+    if kind == "number":
+        return float(bool(_NUMBER.search(text)))
+    if kind == "who":
+        return float(bool(_NAME.search(text) or _TITLE.search(text)))
+    if kind == "why":
+        return float(bool(_REASON.search(text)))
+    if kind == "where":
+        return float(bool(_PLACE.search(text)))
+    if kind == "definition":
+        return float(bool(_DEFINITION.search(text)))
+    if kind == "how":
+        return float(bool(_HOW.search(text)))
+    return 0.0

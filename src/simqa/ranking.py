@@ -1,0 +1,99 @@
+"""Score candidate sentences from retrieval signals, coverage, answer type and unit kind."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from simqa.questions import offers, question_type
+from simqa.retrieval import Retrieved
+from simqa.store import IndexData
+
+FEATURES = (
+    "dense_sentence", "dense_context", "dense_passage", "bm25_sentence", "bm25_passage",
+    "rrf", "coverage", "coverage_context", "type_match", "heading", "toc", "lead_in",
+    "reference", "short", "row", "bullet",
+)
+
+# Weights of the linear ranker (see bench/README.md and CHANGES.md for how they were set).
+WEIGHTS = {
+    "dense_sentence": 1.0, "dense_context": 0.8, "dense_passage": 0.3,
+    "bm25_sentence": 0.5, "bm25_passage": 0.2, "rrf": 4.0,
+    "coverage": 0.8, "coverage_context": 0.3, "type_match": 0.15,
+    "heading": -1.0, "toc": -1.5, "lead_in": -0.3, "reference": -0.4, "short": -0.2,
+    "row": 0.0, "bullet": 0.0,
+}
+
+
+@dataclass(frozen=True)
+class Ranked:
+    sentence_ids: np.ndarray  # best first
+    scores: np.ndarray
+    features: np.ndarray  # rows aligned with sentence_ids, columns with FEATURES
+    coverage: np.ndarray
+    qtype: str
+
+
+def feature_matrix(
+    retrieved: Retrieved, index: IndexData, qtype: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of FEATURES for each retrieved candidate, plus its plain question-word coverage."""
+    query = set(retrieved.query_tokens)
+    weights = {t: 1.0 for t in query}
+    total = sum(weights.values()) or 1.0
+    bm25_s = _scale(retrieved.bm25_sentence)
+    bm25_p = _scale(retrieved.bm25_passage)
+    rows = np.zeros((len(retrieved.ids), len(FEATURES)), dtype=np.float32)
+    coverage = np.zeros(len(retrieved.ids), dtype=np.float32)
+    for row, sid in enumerate(retrieved.ids):
+        sentence = index.sentences[int(sid)]
+        own = index.sentence_tokens[int(sid)]
+        context = index.context_tokens[int(sid)]
+        cover = sum(weights[t] for t in query & own) / total
+        coverage[row] = cover
+        rows[row] = (
+            retrieved.dense_sentence[row],
+            retrieved.dense_context[row],
+            retrieved.dense_passage[row],
+            bm25_s[row],
+            bm25_p[row],
+            1.0 / (60 + retrieved.rank_dense[row]) + 1.0 / (60 + retrieved.rank_bm25[row]),
+            cover,
+            sum(weights[t] for t in query & context) / total,
+            offers(qtype, sentence.text),
+            float(sentence.kind == "heading"),
+            float(sentence.kind == "toc"),
+            float(sentence.kind == "lead_in"),
+            float(sentence.kind == "reference"),
+            float(len(sentence.text) < 40),
+            float(sentence.kind == "row"),
+            float(sentence.kind == "bullet"),
+        )
+    return rows, coverage
+
+
+def rank(question: str, retrieved: Retrieved, index: IndexData,
+         weights: dict[str, float] | None = None) -> Ranked:
+    qtype = question_type(question)
+    features, coverage = feature_matrix(retrieved, index, qtype)
+    w = np.array([(weights or WEIGHTS)[name] for name in FEATURES], dtype=np.float32)
+    scores = features @ w
+    order = np.argsort(-scores, kind="stable")
+    return Ranked(
+        sentence_ids=retrieved.ids[order],
+        scores=scores[order],
+        features=features[order],
+        coverage=coverage[order],
+        qtype=qtype,
+    )
+
+
+def _scale(values: np.ndarray) -> np.ndarray:
+    top = float(values.max()) if len(values) else 0.0
+    return values / top if top > 0 else np.zeros_like(values)
+
+
+def sigmoid(value: float) -> float:
+    return 1.0 / (1.0 + math.exp(-value))

@@ -1,0 +1,95 @@
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25) signals for candidate sentences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simqa.store import IndexData
+
+DENSE_CANDIDATES = 60
+LEXICAL_CANDIDATES = 60
+PASSAGE_CANDIDATES = 12
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """Signals for each candidate sentence id, aligned by position in `ids`."""
+
+    query_tokens: tuple[str, ...]
+    ids: np.ndarray
+    dense_sentence: np.ndarray
+    dense_context: np.ndarray
+    dense_passage: np.ndarray
+    bm25_sentence: np.ndarray
+    bm25_passage: np.ndarray
+    rank_dense: np.ndarray
+    rank_bm25: np.ndarray
+
+
+class Retriever:
+    def __init__(self, index: IndexData) -> None:
+        self.index = index
+        self._passage_of = np.array([s.passage_id for s in index.sentences], dtype=np.int64)
+        self._count = len(index.sentences)
+
+    def retrieve(self, question: str, query_vector: np.ndarray) -> Retrieved:
+        index = self.index
+        query = query_vector.reshape(1, -1).astype(np.float32)
+        k = min(DENSE_CANDIDATES, self._count)
+        _, dense_ids = index.sentence_faiss.search(query, k)
+        _, context_ids = _search_matrix(index.context_vectors, query, k)
+        kp = min(PASSAGE_CANDIDATES, len(index.passages))
+        passage_scores_top, passage_ids = index.passage_faiss.search(query, kp)
+
+        query_tokens = index.lexicon.tokens(question)
+        bm25_all = _bm25_scores(index.sentence_bm25, query_tokens, self._count)
+        bm25_passages = _bm25_scores(index.passage_bm25, query_tokens, len(index.passages))
+        lexical_ids = np.argsort(-bm25_all)[:LEXICAL_CANDIDATES]
+        lexical_ids = lexical_ids[bm25_all[lexical_ids] > 0]
+        top_passage_ids = np.argsort(-bm25_passages)[:PASSAGE_CANDIDATES // 2]
+        passage_members = [sid for pid in [*passage_ids[0], *top_passage_ids] if pid >= 0
+                           for sid in index.passages[int(pid)].sentence_ids]
+
+        ids = np.unique(np.concatenate([
+            dense_ids[0][dense_ids[0] >= 0], context_ids, lexical_ids,
+            np.array(passage_members, dtype=np.int64),
+        ])).astype(np.int64)
+        dense_sentence = index.sentence_vectors[ids] @ query[0]
+        dense_context = index.context_vectors[ids] @ query[0]
+        passage_vectors = index.passage_vectors[self._passage_of[ids]]
+        dense_passage = passage_vectors @ query[0]
+        bm25_sentence = bm25_all[ids]
+        bm25_passage = bm25_passages[self._passage_of[ids]]
+        return Retrieved(
+            query_tokens=tuple(query_tokens),
+            ids=ids,
+            dense_sentence=dense_sentence,
+            dense_context=dense_context,
+            dense_passage=dense_passage,
+            bm25_sentence=bm25_sentence,
+            bm25_passage=bm25_passage,
+            rank_dense=_ranks(dense_sentence + dense_context),
+            rank_bm25=_ranks(bm25_sentence),
+        )
+
+
+def _search_matrix(vectors: np.ndarray, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    scores = vectors @ query[0]
+    top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    return scores[top], top.astype(np.int64)
+
+
+def _bm25_scores(retriever, query_tokens: list[str], count: int) -> np.ndarray:
+    known = [t for t in query_tokens if t in retriever.vocab_dict]
+    if not known:
+        return np.zeros(count, dtype=np.float32)
+    return np.asarray(retriever.get_scores(known), dtype=np.float32)
+
+
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    order = np.argsort(-scores, kind="stable")
+    ranks = np.empty(len(scores), dtype=np.int64)
+    ranks[order] = np.arange(len(scores))
+    return ranks

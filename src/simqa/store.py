@@ -1,0 +1,295 @@
+"""The index directory: build it atomically, check it on load, refuse anything corrupt or stale."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import bm25s
+import faiss
+import numpy as np
+from tqdm import tqdm
+
+from simqa import __version__
+from simqa.chunking import PASSAGE_WORDS, split_document
+from simqa.corpus import corpus_digest
+from simqa.embedding import Embedder
+from simqa.lexicon import Lexicon, learn_acronyms
+from simqa.records import Document, Passage, Sentence, Source
+
+FORMAT_VERSION = 3  # bump when the files or what they mean change
+POINTER = "CURRENT"
+
+
+class IndexError_(RuntimeError):
+    """The index is missing, corrupt, or built for another corpus or model."""
+
+
+@dataclass(frozen=True)
+class IndexData:
+    path: Path
+    manifest: dict[str, Any]
+    documents: dict[str, Document]
+    sentences: list[Sentence]
+    passages: list[Passage]
+    sentence_vectors: np.ndarray
+    context_vectors: np.ndarray
+    passage_vectors: np.ndarray
+    sentence_faiss: faiss.Index
+    passage_faiss: faiss.Index
+    sentence_bm25: bm25s.BM25
+    passage_bm25: bm25s.BM25
+    lexicon: Lexicon
+    sentence_tokens: tuple[frozenset[str], ...]
+    context_tokens: tuple[frozenset[str], ...]  # the unit's own, its heading's and neighbours'
+
+    @property
+    def corpus_version(self) -> str:
+        return str(self.manifest["corpus_version"])
+
+
+def corpus_version(documents: list[Document], model_name: str, dimension: int) -> str:
+    """Hash of the corpus and of every setting that changes what the index holds."""
+    facts = f"{corpus_digest(documents)}|{model_name}|{dimension}|{PASSAGE_WORDS}|{FORMAT_VERSION}"
+    return hashlib.sha256(facts.encode()).hexdigest()[:16]
+
+
+def current_path(index_dir: str | Path) -> Path | None:
+    pointer = Path(index_dir) / POINTER
+    if not pointer.exists():
+        return None
+    return Path(index_dir) / pointer.read_text(encoding="utf-8").strip()
+
+
+def read_manifest(index_dir: str | Path) -> dict[str, Any] | None:
+    path = current_path(index_dir)
+    if path is None or not (path / "manifest.json").exists():
+        return None
+    try:
+        return json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def context_text(sentences: list[Sentence], position: int) -> str:
+    """A unit with its heading and neighbours in the same document: what it means in place."""
+    sentence = sentences[position]
+    parts = [sentence.heading] if sentence.heading else []
+    if position > 0 and sentences[position - 1].doc_id == sentence.doc_id:
+        parts.append(sentences[position - 1].text)
+    parts.append(sentence.text)
+    if position + 1 < len(sentences) and sentences[position + 1].doc_id == sentence.doc_id:
+        parts.append(sentences[position + 1].text)
+    return " ".join(parts)
+
+
+def build_index(
+    documents: list[Document], embedder: Embedder, index_dir: str | Path, progress: bool = False
+) -> Path:
+    """Write a new index version beside the old one, then switch the pointer atomically."""
+    root = Path(index_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    sentences: list[Sentence] = []
+    passages: list[Passage] = []
+    for document in tqdm(documents, desc="splitting", disable=not progress, unit="doc"):
+        doc_sentences, doc_passages = split_document(document, len(sentences), len(passages))
+        sentences.extend(doc_sentences)
+        passages.extend(doc_passages)
+    version = corpus_version(documents, embedder.name, embedder.dimension)
+    staging = Path(
+        os.path.join(root, f".build-{version}-{os.getpid()}-{int(time.time() * 1000)}")
+    )
+    staging.mkdir()
+    try:
+        texts = [s.text for s in sentences]
+        contexts = [context_text(sentences, i) for i in range(len(sentences))]
+        passage_texts = [f"{p.heading}. {p.text}" if p.heading else p.text for p in passages]
+        if progress:
+            print(f"encoding {len(texts)} units and {len(passages)} passages")
+        sentence_vectors = embedder.encode_documents(texts, progress=progress)
+        context_vectors = embedder.encode_documents(contexts, progress=progress)
+        passage_vectors = embedder.encode_documents(passage_texts, progress=progress)
+        _write_json(staging / "documents.json", [
+            {"source": asdict(d.source), "text": d.text, "sha256": d.sha256} for d in documents
+        ])
+        _write_json(staging / "units.json", {
+            "sentences": [asdict(s) for s in sentences],
+            "passages": [asdict(p) for p in passages],
+        })
+        np.save(staging / "sentence_vectors.npy", sentence_vectors)
+        np.save(staging / "context_vectors.npy", context_vectors)
+        np.save(staging / "passage_vectors.npy", passage_vectors)
+        faiss.write_index(_flat_index(sentence_vectors, embedder.dimension),
+                          str(staging / "sentences.faiss"))
+        faiss.write_index(_flat_index(passage_vectors, embedder.dimension),
+                          str(staging / "passages.faiss"))
+        acronyms = learn_acronyms(d.text for d in documents)
+        lexicon = Lexicon(acronyms)
+        _write_json(staging / "lexicon.json", {"acronyms": acronyms})
+        _bm25([_unit_tokens(lexicon, s) for s in sentences]).save(str(staging / "bm25_sentences"))
+        _bm25([lexicon.tokens(t) for t in passage_texts]).save(str(staging / "bm25_passages"))
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "simqa_version": __version__,
+            "corpus_version": version,
+            "model": embedder.name,
+            "dimension": embedder.dimension,
+            "chunking": {"passage_words": PASSAGE_WORDS},
+            "documents": {d.id: d.sha256 for d in documents},
+            "counts": {"documents": len(documents), "sentences": len(sentences),
+                       "passages": len(passages)},
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "build_seconds": round(time.time() - started, 2),
+            "files": {
+                str(file.relative_to(staging)): _sha256(file)
+                for file in sorted(staging.rglob("*")) if file.is_file()
+            },
+        }
+        _write_json(staging / "manifest.json", manifest)
+        final = root / f"v-{version}-{int(time.time() * 1000)}"
+        staging.rename(final)
+        _switch_pointer(root, final.name)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _remove_old_versions(root, keep=final.name)
+    return final
+
+
+def load_index(index_dir: str | Path, expected_version: str | None = None,
+               expected_dimension: int | None = None) -> IndexData:
+    """Read and verify the current index; raise IndexError_ with the fix if anything is off."""
+    path = current_path(index_dir)
+    fix = "run `simqa index` to rebuild it"
+    if path is None or not path.is_dir():
+        raise IndexError_(f"no index in {index_dir}: {fix}")
+    try:
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise IndexError_(f"index manifest in {path} is unreadable ({error}): {fix}") from None
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexError_(f"index in {path} has format {manifest.get('format_version')}, "
+                          f"this simqa reads {FORMAT_VERSION}: {fix}")
+    if expected_dimension is not None and manifest.get("dimension") != expected_dimension:
+        raise IndexError_(f"index in {path} holds {manifest.get('dimension')}-dimensional vectors "
+                          f"but the model makes {expected_dimension}: {fix}")
+    if expected_version is not None and manifest.get("corpus_version") != expected_version:
+        raise IndexError_(f"index in {path} was built for another corpus or model "
+                          f"({manifest.get('corpus_version')} != {expected_version}): {fix}")
+    for name, digest in manifest.get("files", {}).items():
+        file = path / name
+        if not file.exists() or _sha256(file) != digest:
+            raise IndexError_(f"index file {file} is missing or does not match its checksum: {fix}")
+    try:
+        return _read(path, manifest)
+    except Exception as error:
+        raise IndexError_(f"index in {path} could not be read ({error}): {fix}") from None
+
+
+def _read(path: Path, manifest: dict[str, Any]) -> IndexData:
+    raw_documents = json.loads((path / "documents.json").read_text(encoding="utf-8"))
+    documents = {
+        d["source"]["id"]: Document(Source(**d["source"]), d["text"], d["sha256"])
+        for d in raw_documents
+    }
+    units = json.loads((path / "units.json").read_text(encoding="utf-8"))
+    sentences = [Sentence(**s) for s in units["sentences"]]
+    passages = [Passage(**{**p, "sentence_ids": tuple(p["sentence_ids"])})
+                for p in units["passages"]]
+    for unit in [*sentences, *passages]:
+        if documents[unit.doc_id].text[unit.start : unit.end] != unit.text:
+            raise ValueError(f"unit {unit.id} of {unit.doc_id} does not match its offsets")
+    lexicon = Lexicon(json.loads((path / "lexicon.json").read_text(encoding="utf-8"))["acronyms"])
+    own = tuple(frozenset(lexicon.tokens(s.text)) for s in sentences)
+    return IndexData(
+        path=path,
+        manifest=manifest,
+        documents=documents,
+        sentences=sentences,
+        passages=passages,
+        sentence_vectors=np.load(path / "sentence_vectors.npy"),
+        context_vectors=np.load(path / "context_vectors.npy"),
+        passage_vectors=np.load(path / "passage_vectors.npy"),
+        sentence_faiss=faiss.read_index(str(path / "sentences.faiss")),
+        passage_faiss=faiss.read_index(str(path / "passages.faiss")),
+        sentence_bm25=bm25s.BM25.load(str(path / "bm25_sentences")),
+        passage_bm25=bm25s.BM25.load(str(path / "bm25_passages")),
+        lexicon=lexicon,
+        sentence_tokens=own,
+        context_tokens=tuple(_context_tokens(lexicon, sentences, own)),
+    )
+
+
+def _context_tokens(lexicon: Lexicon, sentences: list[Sentence],
+                    own: tuple[frozenset[str], ...]) -> list[frozenset[str]]:
+    headings: dict[str, frozenset[str]] = {}
+    result = []
+    for i, sentence in enumerate(sentences):
+        words = set(own[i])
+        if sentence.heading:
+            if sentence.heading not in headings:
+                headings[sentence.heading] = frozenset(lexicon.tokens(sentence.heading))
+            words |= headings[sentence.heading]
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(sentences) and sentences[j].doc_id == sentence.doc_id:
+                words |= own[j]
+        result.append(frozenset(words))
+    return result
+
+
+def _unit_tokens(lexicon: Lexicon, sentence: Sentence) -> list[str]:
+    return lexicon.tokens(f"{sentence.heading} {sentence.text}" if sentence.heading
+                          else sentence.text)
+
+
+def _flat_index(vectors: np.ndarray, dimension: int) -> faiss.Index:
+    # Inner product on normalised vectors is cosine similarity; ids are row numbers.
+    index = faiss.IndexFlatIP(dimension)
+    if len(vectors):
+        index.add(vectors)
+    return index
+
+
+def _bm25(corpus_tokens: list[list[str]]) -> bm25s.BM25:
+    retriever = bm25s.BM25(k1=1.2, b=0.75)
+    # bm25s cannot index an empty token list; a placeholder keeps row numbers aligned.
+    retriever.index([t or ["\u2205"] for t in corpus_tokens], show_progress=False)
+    return retriever
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _switch_pointer(root: Path, name: str) -> None:
+    temporary = root / f".{POINTER}.{os.getpid()}"
+    temporary.write_text(name + "\n", encoding="utf-8")
+    with temporary.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, root / POINTER)
+
+
+def _remove_old_versions(root: Path, keep: str) -> None:
+    """Keep the new version and the one before it (a worker may still be reading it)."""
+    versions = sorted((p for p in root.glob("v-*") if p.is_dir() and p.name != keep),
+                      key=lambda p: p.stat().st_mtime)
+    for old in versions[:-1]:
+        shutil.rmtree(old, ignore_errors=True)
+    for stale in root.glob(".build-*"):
+        if stale.is_dir() and time.time() - stale.stat().st_mtime > 3600:
+            shutil.rmtree(stale, ignore_errors=True)
