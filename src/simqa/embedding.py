@@ -38,8 +38,9 @@ class SentenceTransformerEmbedder:
 
             self._model = SentenceTransformer(model_path, device="cpu")
         except Exception as error:  # any failure here means "no model", reported plainly
-            raise ModelLoadError(f"could not load embedding model {model_path!r}: {error}") from None
-        self.name = os.path.basename(model_path.rstrip("/")) if os.path.isdir(model_path) else model_path
+            raise ModelLoadError(f"could not load model {model_path!r}: {error}") from None
+        is_folder = os.path.isdir(model_path)
+        self.name = os.path.basename(model_path.rstrip("/")) if is_folder else model_path
         if self.name == "model":
             self.name = "all-MiniLM-L6-v2"
         self.dimension = int(self._model.get_sentence_embedding_dimension())

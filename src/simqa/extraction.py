@@ -1,4 +1,4 @@
-"""Turn ranked sentences into verbatim quote spans: whole units, 1-3 consecutive, never a heading."""
+"""Turn ranked sentences into verbatim quote spans: 1-3 whole consecutive units, no heading."""
 
 from __future__ import annotations
 

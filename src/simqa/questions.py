@@ -6,14 +6,16 @@ import re
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-_DATE = re.compile(rf"\b(?:(?:19|20)\d\d(?:/\d\d)?|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}|(?:{_MONTHS})\b)",
-                   re.I)
+_DATE = re.compile(
+    rf"\b(?:(?:19|20)\d\d(?:/\d\d)?|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}|(?:{_MONTHS})\b)", re.I
+)
 _NUMBER = re.compile(r"\b(?:\d+(?:[.,]\d+)?%?|one|two|three|four|five|six|seven|eight|nine|ten|"
                      r"eleven|twelve|fifteen|twenty|hundred|thousand|dozen|several|approximately)\b",
                      re.I)
 _REASON = re.compile(r"\b(?:because|due to|as a result|as a consequence|so that|in order to|"
                      r"to (?:maximise|ensure|enable|avoid|reduce|improve|build|help|support)|"
-                     r"crucial|essential|led to|consequence|therefore|since|reason|demands)\b", re.I)
+                     r"crucial|essential|led to|consequence|therefore|since|reason|demands)\b",
+                     re.I)
 _HOW = re.compile(r"\b(?:by|through|via|using|used|can be|were (?:either )?\w+ed|led|"
                   r"process|approach|should|needs? to|monthly|weekly)\b", re.I)
 _PLACE = re.compile(r"\b(?:in|at|on|across|from) (?:the )?[A-Z][a-z]+", re.U)
