@@ -23,7 +23,7 @@ from simqa.embedding import Embedder
 from simqa.lexicon import Lexicon, learn_acronyms
 from simqa.records import Document, Passage, Sentence, Source
 
-FORMAT_VERSION = 3  # bump when the files or what they mean change
+FORMAT_VERSION = 4  # bump when the files or what they mean change
 POINTER = "CURRENT"
 
 
@@ -89,6 +89,31 @@ def context_text(sentences: list[Sentence], position: int) -> str:
     return " ".join(parts)
 
 
+def context_vectors_of(sentences: list[Sentence], vectors: np.ndarray) -> np.ndarray:
+    """A unit's meaning in place: its vector plus half of each neighbour's in the same
+    document, renormalised (one encode pass serves sentences, contexts and passages)."""
+    context = vectors.copy()
+    doc_ids = np.array([s.doc_id for s in sentences], dtype=object)
+    if len(vectors) > 1:
+        same_prev = np.concatenate([[False], doc_ids[1:] == doc_ids[:-1]])
+        same_next = np.concatenate([doc_ids[:-1] == doc_ids[1:], [False]])
+        context[1:][same_prev[1:]] += 0.5 * vectors[:-1][same_prev[1:]]
+        context[:-1][same_next[:-1]] += 0.5 * vectors[1:][same_next[:-1]]
+    return _normalised(context)
+
+
+def passage_vectors_of(passages: list[Passage], vectors: np.ndarray) -> np.ndarray:
+    if not passages:
+        return np.zeros((0, vectors.shape[1]), dtype=np.float32)
+    means = np.stack([vectors[list(p.sentence_ids)].mean(axis=0) for p in passages])
+    return _normalised(means)
+
+
+def _normalised(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return (matrix / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
 def build_index(
     documents: list[Document], embedder: Embedder, index_dir: str | Path, progress: bool = False
 ) -> Path:
@@ -109,13 +134,12 @@ def build_index(
     staging.mkdir()
     try:
         texts = [s.text for s in sentences]
-        contexts = [context_text(sentences, i) for i in range(len(sentences))]
         passage_texts = [f"{p.heading}. {p.text}" if p.heading else p.text for p in passages]
         if progress:
-            print(f"encoding {len(texts)} units and {len(passages)} passages")
+            print(f"encoding {len(texts)} units")
         sentence_vectors = embedder.encode_documents(texts, progress=progress)
-        context_vectors = embedder.encode_documents(contexts, progress=progress)
-        passage_vectors = embedder.encode_documents(passage_texts, progress=progress)
+        context_vectors = context_vectors_of(sentences, sentence_vectors)
+        passage_vectors = passage_vectors_of(passages, sentence_vectors)
         _write_json(staging / "documents.json", [
             {"source": asdict(d.source), "text": d.text, "sha256": d.sha256} for d in documents
         ])
