@@ -116,11 +116,12 @@ def histogram(plot_id: str, title: str, values: Sequence[float], bins: int = 20,
         lo = (low + i * width) * scale
         body.append(f'<rect class="bar" x="{LEFT + i * slot + 1:.1f}" y="{y:.1f}" '
                     f'width="{slot - 2:.1f}" height="{H - BOTTOM - y:.1f}" fill="{COLORS[0]}">'
-                    f"<title>{lo:.0f}-{lo + width * scale:.0f} {unit}: {count}</title></rect>")
+                    f"<title>{lo:.1f}-{lo + width * scale:.1f} {unit}: {count}</title></rect>")
+    digits = 0 if (high - low) * scale >= 10 else 1 if (high - low) * scale >= 1 else 2
     for i in range(0, bins + 1, max(1, bins // 5)):
         x = LEFT + i * slot
         body.append(f'<text x="{x:.1f}" y="{H - BOTTOM + 16}" text-anchor="middle" '
-                    f'class="tick">{(low + i * width) * scale:.0f}</text>')
+                    f'class="tick">{(low + i * width) * scale:.{digits}f}</text>')
     body.append(f'<text x="{LEFT + (W - LEFT - RIGHT) / 2}" y="{H - 24}" text-anchor="middle" '
                 f'class="axis-label">{escape(x_label)}</text>')
     return _frame(plot_id, title, body)

@@ -19,7 +19,7 @@ table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #dde;pad
 vertical-align:top;text-align:left}th{background:#f4f6f9}
 .metrics td.v{text-align:right;font-variant-numeric:tabular-nums}
 .meta{color:#555;font-size:.9rem}.plots{display:flex;flex-wrap:wrap;gap:1rem}
-.plot{background:#fff;border:1px solid #dde;max-width:100%;height:auto}
+.plot{background:#fff;border:1px solid #dde;width:calc(50% - .6rem);min-width:320px;height:auto}
 .plot .grid{stroke:#eee}.plot .tick{font-size:11px;fill:#555}.plot .axis-label{font-size:12px}
 .plot .legend{font-size:12px}.plot .marker-label{font-size:11px;fill:#c0392b}
 tr.fail{background:#fff5f4}tr.fail td:first-child{border-left:4px solid #c0392b}

@@ -120,12 +120,15 @@ def terminal_summary(data: dict[str, Any]) -> str:
         columns = [c for c in ("answer@1", "answer@3", "coverage@0.5", "abstention",
                                "crisis_recall", "status_accuracy", "verbatim")
                    if any(c in v for v in by_type.values())]
+        name_width = max(len(k) for k in by_type) + 2
+        widths = [len(c) + 2 for c in columns]
         lines.append("")
-        lines.append(f"  {'type':<14}{'n':>5}" + "".join(f"{c:>15}" for c in columns))
+        lines.append(f"  {'type':<{name_width}}{'n':>5}" +
+                     "".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True)))
         for kind, values in by_type.items():
-            cells = "".join(f"{values[c]:>15.3f}" if c in values else f"{'-':>15}"
-                            for c in columns)
-            lines.append(f"  {kind:<14}{data['type_counts'][kind]:>5}{cells}")
+            cells = "".join(f"{values[c]:>{w}.3f}" if c in values else f"{'-':>{w}}"
+                            for c, w in zip(columns, widths, strict=True))
+            lines.append(f"  {kind:<{name_width}}{data['type_counts'][kind]:>5}{cells}")
     failures = sum(1 for i in data["items"] if i["failed"])
     lines.append(f"\n  {failures} of {len(data['items'])} questions failed")
     return "\n".join(lines)

@@ -15,7 +15,7 @@ METRICS: dict[str, tuple[str, int]] = {
     "answer@3": ("answer@3 (one of the first 3 quotes does)", 1),
     "mrr": ("MRR of the first correct quote", 1),
     "words@0.5": ("top quote holds >= 50% of the gold answer's words", 1),
-    "source@1": ("source@1 (top quote from an evidence document)", 1),
+    "source@1": ("source@1 (top quote from an evidence or relevant document)", 1),
     "coverage": ("gold-span characters covered by the top quote (mean)", 1),
     "coverage@0.5": ("top quote covers >= 50% of the gold span", 1),
     "quote_length": ("mean length of the top quote (characters)", 0),
@@ -77,8 +77,7 @@ def score_results(results: Sequence[ItemResult]) -> tuple[dict[str, dict[str, An
     add("mrr", qa, m.mean_reciprocal_rank(texts, golds))
     add("words@0.5", qa, m.gold_words_covered([t[0] if t else None for t in texts], golds))
 
-    evidence = [i for i, r in enumerate(results)
-                if r.item.answerable and r.item.gold_docs and not r.item.relevant_docs]
+    evidence = [i for i, r in enumerate(results) if r.item.answerable and r.item.gold_docs]
     top_docs = [_top_doc(results[i]) for i in evidence]
     add("source@1", evidence, m.source_at_1(top_docs, [sorted(results[i].item.gold_docs)
                                                        for i in evidence]))
