@@ -184,7 +184,12 @@ def _schemas(max_question_chars: int) -> dict[str, Any]:
                     "items": _ref("Signpost"),
                     "description": "Where to get help now; first thing to show for `crisis`.",
                 },
-                "corpus_version": string,
+                "corpus_version": _text("Hash of the corpus and index the answer came from."),
+                "confidence": {
+                    "type": "number",
+                    "description": "How sure the ranker is (0-1); `answered` needs the "
+                    "published abstention threshold.",
+                },
             },
         },
         "SourceSummary": {
