@@ -43,7 +43,10 @@ class SentenceTransformerEmbedder:
         self.name = os.path.basename(model_path.rstrip("/")) if is_folder else model_path
         if self.name == "model":
             self.name = "all-MiniLM-L6-v2"
-        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        model = self._model
+        dimension = getattr(model, "get_embedding_dimension", None)
+        dimension = dimension or model.get_sentence_embedding_dimension
+        self.dimension = int(dimension())
         self.batch_size = batch_size
 
     def encode_query(self, text: str) -> np.ndarray:

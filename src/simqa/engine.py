@@ -20,7 +20,7 @@ from simqa.ranking import Ranked, rank
 from simqa.records import Answer, Document, Quote
 from simqa.retrieval import Retriever
 from simqa.safety import route, strip_instructions
-from simqa.store import IndexData, IndexError_, build_index, corpus_version, load_index
+from simqa.store import IndexData, StaleIndex, build_index, corpus_version, load_index
 
 SUPPORT_MARGIN = 0.35  # a supporting quote scores within this of the answer
 
@@ -52,7 +52,7 @@ class Engine:
         expected = corpus_version(documents, embedder.name, embedder.dimension)
         try:
             index = load_index(settings.index_dir, expected, embedder.dimension)
-        except IndexError_:
+        except StaleIndex:
             if not settings.auto_build:
                 raise
             build_index(documents, embedder, settings.index_dir, progress=progress)

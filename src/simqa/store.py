@@ -28,7 +28,15 @@ POINTER = "CURRENT"
 
 
 class IndexError_(RuntimeError):
-    """The index is missing, corrupt, or built for another corpus or model."""
+    """The index cannot be used as it is."""
+
+
+class StaleIndex(IndexError_):
+    """The index is missing, or was built from another corpus, model or format: rebuildable."""
+
+
+class CorruptIndex(IndexError_):
+    """The index files are damaged or contradict their manifest: refused, never patched over."""
 
 
 @dataclass(frozen=True)
@@ -193,28 +201,32 @@ def load_index(index_dir: str | Path, expected_version: str | None = None,
     path = current_path(index_dir)
     fix = "run `simqa index` to rebuild it"
     if path is None or not path.is_dir():
-        raise IndexError_(f"no index in {index_dir}: {fix}")
+        raise StaleIndex(f"no index in {index_dir}: {fix}")
     try:
         manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise IndexError_(f"index manifest in {path} is unreadable ({error}): {fix}") from None
+        raise CorruptIndex(f"index manifest in {path} is unreadable ({error}): {fix}") from None
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexError_(f"index in {path} has format {manifest.get('format_version')}, "
-                          f"this simqa reads {FORMAT_VERSION}: {fix}")
-    if expected_dimension is not None and manifest.get("dimension") != expected_dimension:
-        raise IndexError_(f"index in {path} holds {manifest.get('dimension')}-dimensional vectors "
-                          f"but the model makes {expected_dimension}: {fix}")
+        raise StaleIndex(f"index in {path} has format {manifest.get('format_version')}, "
+                         f"this simqa reads {FORMAT_VERSION}: {fix}")
     if expected_version is not None and manifest.get("corpus_version") != expected_version:
-        raise IndexError_(f"index in {path} was built for another corpus or model "
-                          f"({manifest.get('corpus_version')} != {expected_version}): {fix}")
-    for name, digest in manifest.get("files", {}).items():
+        raise StaleIndex(f"index in {path} was built from another corpus or model "
+                         f"({manifest.get('corpus_version')} != {expected_version}): {fix}")
+    if expected_dimension is not None and manifest.get("dimension") != expected_dimension:
+        raise CorruptIndex(f"index in {path} holds {manifest.get('dimension')}-dimensional "
+                           f"vectors but the model makes {expected_dimension}: {fix}")
+    files = manifest.get("files") or {}
+    if not files:
+        raise CorruptIndex(f"index manifest in {path} lists no files: {fix}")
+    for name, digest in files.items():
         file = path / name
         if not file.exists() or _sha256(file) != digest:
-            raise IndexError_(f"index file {file} is missing or does not match its checksum: {fix}")
+            raise CorruptIndex(f"index file {file} is missing or does not match its checksum: "
+                               f"{fix}")
     try:
         return _read(path, manifest)
     except Exception as error:
-        raise IndexError_(f"index in {path} could not be read ({error}): {fix}") from None
+        raise CorruptIndex(f"index in {path} could not be read ({error}): {fix}") from None
 
 
 def _read(path: Path, manifest: dict[str, Any]) -> IndexData:

@@ -1,0 +1,101 @@
+"""Engine.ask on the real corpus with the real model: verbatim, attributed, honest."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from simqa.config import Settings
+from simqa.embedding import ModelLoadError
+from simqa.engine import Engine, QuestionError, route_without_model
+
+from .paths import SIM_DEV
+
+
+def _dev_items():
+    return [json.loads(line) for line in SIM_DEV.read_text(encoding="utf-8").splitlines()]
+
+
+def test_every_dev_answer_is_verbatim_and_attributed(engine):
+    items = _dev_items()
+    answers = engine.ask_many([item["question"] for item in items])
+    for answer in answers:
+        assert answer.status in {"answered", "not_found", "crisis", "smalltalk"}
+        texts = set()
+        for quote in answer.quotes:
+            document = engine.source(quote.source_id)
+            assert document.text[quote.start : quote.end] == quote.text
+            assert quote.publisher and quote.date and quote.title
+            assert quote.viewer_url == f"/sources/{quote.source_id}#q={quote.start}-{quote.end}"
+            assert quote.text not in texts
+            texts.add(quote.text)
+        assert len(answer.quotes) <= engine.settings.max_quotes
+
+
+def test_a_well_covered_question_is_answered_from_the_right_place(engine):
+    answer = engine.ask("Where did SIM start?")
+    assert answer.status == "answered"
+    assert "Isle of Wight" in answer.quotes[0].text
+    assert answer.quotes[0].role == "answer"
+
+
+def test_off_topic_questions_are_not_answered(engine):
+    for question in ("Who won the 2022 World Cup?", "What is a good recipe for lasagne?",
+                     "How do I renew my passport?"):
+        answer = engine.ask(question)
+        assert answer.status == "not_found", question
+        assert all(q.role == "related" for q in answer.quotes)
+        assert "couldn't find" in answer.message
+
+
+def test_quotes_are_never_bare_headings(engine):
+    for question in ("Funding source", "Lessons and tips", "Contents"):
+        for quote in engine.ask(question).quotes:
+            assert "\n" in quote.text or len(quote.text.split()) > 3 or quote.text.endswith(".")
+
+
+def test_crisis_comes_first_with_signposting_and_no_quotes(engine):
+    answer = engine.ask("I can't go on, I want to end my life. Who developed SIM?")
+    assert answer.status == "crisis"
+    assert not answer.quotes
+    contacts = [s.contact for s in answer.signposting]
+    assert contacts[:3] == ["999", "116 123", "111"]
+    assert answer.corpus_version == engine.corpus_version
+
+
+def test_crisis_is_answered_even_when_the_model_cannot_load(tmp_path):
+    with pytest.raises(ModelLoadError):
+        Engine.load(Settings(model=str(tmp_path / "no-such-model"),
+                             index_dir=str(tmp_path / "index")))
+    answer = route_without_model("im going to kill myself tonight")
+    assert answer is not None and answer.status == "crisis"
+    assert route_without_model("Who developed SIM?") is None
+
+
+def test_greetings_get_a_fixed_reply(engine):
+    answer = engine.ask("good morning!")
+    assert answer.status == "smalltalk" and not answer.quotes and answer.message
+
+
+def test_bad_questions_are_refused_clearly(engine):
+    for bad in ("", "   ", "x" * (engine.settings.max_question_chars + 1)):
+        with pytest.raises(QuestionError):
+            engine.ask(bad)
+    with pytest.raises(QuestionError):
+        engine.ask(None)  # type: ignore[arg-type]
+
+
+def test_a_folder_of_txt_files_is_answerable(tmp_path, engine):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "zebra-facts.txt").write_text(
+        "Zebra facts\n\nZebras live in the grasslands of East Africa. "
+        "Each zebra has a unique pattern of stripes.\n", encoding="utf-8")
+    local = Engine.load(Settings(corpus_dir=str(corpus), index_dir=str(tmp_path / "i")),
+                        embedder=engine.embedder)
+    answer = local.ask("Where do zebras live?")
+    assert answer.quotes[0].source_id == "zebra-facts"
+    assert "East Africa" in answer.quotes[0].text
+    assert answer.quotes[0].title == "Zebra facts"
+    assert answer.quotes[0].url == ""
