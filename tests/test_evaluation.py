@@ -211,7 +211,7 @@ def test_html_report_is_self_contained_with_plots_and_table(data):
     parser = _Collector()
     parser.feed(html)
     assert {"plot-types", "plot-sweep", "plot-latency", "plot-sweep-marker", "items",
-            "summary", "comparison", "filter-text"} <= parser.ids
+            "summary", "comparison", "filter-text", "by-type"} <= parser.ids
     assert parser.external == []
     assert parser.rows == len(ITEMS)
     assert "NOT VERBATIM" in html
@@ -226,3 +226,13 @@ def test_results_are_deterministic(dataset):
         return {k: v for k, v in scored["metrics"].items() if not k.startswith("latency")}
 
     assert metrics() == metrics()
+
+
+def test_baseline_sentence_splitter_keeps_offsets():
+    from simqa.baselines import split_sentences
+
+    text = "Title line\n\nFirst one. Second (2013) one! \u201cThird\u201d? fourth stays.\n  Last"
+    spans = split_sentences(text)
+    pieces = [text[s:e] for s, e in spans]
+    assert pieces == ["Title line", "First one.", "Second (2013) one!",
+                      "\u201cThird\u201d? fourth stays.", "Last"]

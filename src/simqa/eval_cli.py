@@ -51,12 +51,14 @@ def git_commit() -> dict[str, Any]:
         return {"git_commit": "unknown", "git_dirty": None}
 
 
-def resolve_settings(corpus: str | None, index_dir: str | None,
-                     threshold: float | None) -> Settings:
+def resolve_settings(corpus: str | None, index_dir: str | None, threshold: float | None,
+                     threads: int | None = None) -> Settings:
     """Project settings; another corpus gets its own index, cached by the corpus hash."""
     settings = Settings.from_env()
     if threshold is not None:
         settings = settings.with_(abstain_threshold=threshold)
+    if threads is not None:
+        settings = settings.with_(torch_threads=threads)
     if corpus and Path(corpus).resolve() != Path(settings.corpus_dir).resolve():
         index = index_dir or str(cache_dir() / f"index-{corpus_hash(corpus)}")
         return settings.with_(corpus_dir=str(Path(corpus).resolve()), index_dir=index)
@@ -103,6 +105,9 @@ def load_system(system: str, settings: Settings, progress: bool) -> tuple[Any, d
                    ">= and <= are explicit.")
 @click.option("--threshold", type=float, default=None,
               help="Override the abstention threshold (default: the configured one).")
+@click.option("--threads", type=click.IntRange(min=0), default=None,
+              help="Torch threads for the model (default: the torch_threads setting; 0 = all). "
+                   "More threads build a large corpus's index faster.")
 @click.option("--strict", is_flag=True, help="Refuse a test set with any malformed line.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Only the first N questions (quick runs).")
@@ -110,7 +115,7 @@ def load_system(system: str, settings: Settings, progress: bool) -> tuple[Any, d
 def eval_command(dataset: str, corpus: str | None, index_dir: str | None, system: str,
                  json_path: str | None, csv_path: str | None, report_path: str | None,
                  baseline_path: str | None, fail_under: str | None, threshold: float | None,
-                 strict: bool, limit: int | None, quiet: bool) -> None:
+                 threads: int | None, strict: bool, limit: int | None, quiet: bool) -> None:
     """Evaluate answers on DATASET: a simqa JSONL test set or a benchmark folder.
 
     A benchmark folder holds questions.jsonl and corpus/; simqa then answers from that corpus.
@@ -146,7 +151,7 @@ def eval_command(dataset: str, corpus: str | None, index_dir: str | None, system
     if not data_set.items:
         raise click.ClickException(f"{dataset}: no usable questions")
 
-    settings = resolve_settings(corpus or data_set.corpus_dir, index_dir, threshold)
+    settings = resolve_settings(corpus or data_set.corpus_dir, index_dir, threshold, threads)
     started = dt.datetime.now(dt.UTC)
     began = time.perf_counter()
     click.echo(f"loading {system} for corpus {settings.corpus_dir} ...", err=True)

@@ -70,7 +70,7 @@ def render(data: dict[str, Any], comparison: dict[str, Any] | None = None) -> st
     if comparison:
         parts.append(_comparison(comparison))
     parts += ["<h2>Plots</h2><div class='plots'>", _type_plot(data), _sweep_plot(data),
-              _latency_plot(data), "</div>", _items_table(data),
+              _latency_plot(data), "</div>", _type_table(data), _items_table(data),
               f"<script>{SCRIPT}</script></body></html>"]
     return "\n".join(parts)
 
@@ -110,6 +110,22 @@ def _comparison(diff: dict[str, Any]) -> str:
     return ("<h2>Against the baseline</h2><table class='metrics' id='comparison'><thead><tr>"
             "<th>metric</th><th>baseline</th><th>now</th><th>change</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>{lists}")
+
+
+def _type_table(data: dict[str, Any]) -> str:
+    by_type = data["by_type"]
+    if len(by_type) < 2:
+        return ""
+    names = [m for m in data["metrics"] if any(m in v for v in by_type.values())]
+    head = "".join(f"<th>{escape(m)}</th>" for m in names)
+    rows = "".join(
+        f"<tr><td>{escape(kind)}</td><td class='v'>{data['type_counts'][kind]}</td>"
+        + "".join(f"<td class='v'>{format_value(m, values[m])}</td>" if m in values
+                  else "<td class='v'>-</td>" for m in names) + "</tr>"
+        for kind, values in by_type.items())
+    return ("<h2>Per question type</h2><div style='overflow-x:auto'><table class='metrics' "
+            f"id='by-type'><thead><tr><th>type</th><th>n</th>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>")
 
 
 def _type_plot(data: dict[str, Any]) -> str:

@@ -95,7 +95,7 @@ def write_csv(data: dict[str, Any], path: str | Path, max_quotes: int = 3) -> No
 
 def format_value(name: str, value: float) -> str:
     if name.startswith("latency"):
-        return f"{value * 1000:.0f} ms"
+        return f"{value * 1000:.1f} ms" if value < 0.01 else f"{value * 1000:.0f} ms"
     if name == "quote_length":
         return f"{value:.0f} chars"
     return f"{value:.3f}"
