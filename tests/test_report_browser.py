@@ -4,13 +4,13 @@ import json
 from pathlib import Path
 
 import pytest
-from test_evaluation import ITEMS, ScriptedSystem  # pytest puts tests/ on sys.path
 
 from simqa.datasets import load_dataset
 from simqa.evaluation import evaluate
 from simqa.report_html import write_html
 from simqa.reporting import run_dict
 from simqa.scoring import score_run
+from tests.test_evaluation import ITEMS, ScriptedSystem
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
