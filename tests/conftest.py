@@ -87,6 +87,12 @@ def serve(flask_app) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def serve_app():
+    """serve_app(flask_app) is a context manager yielding the URL of a live server."""
+    return serve
+
+
+@pytest.fixture(scope="session")
 def live_url(engine) -> Iterator[str]:
     """A real HTTP server for the browser tests, sharing the session engine."""
     from app import create_app

@@ -37,10 +37,17 @@ export function safeHref(url, baseUrl) {
 }
 
 // "116 123" -> "tel:116123"; a contact that is not just a phone number gets no tel: link.
-export function telHref(contact, href) {
-  if (typeof href === "string" && /^tel:\+?[0-9]{2,15}$/.test(href)) return href;
+export function telHref(contact) {
   if (typeof contact !== "string" || !/^\+?[0-9][0-9 ()-]{1,20}$/.test(contact.trim())) return null;
   return "tel:" + contact.replace(/[^0-9+]/g, "");
+}
+
+// A signpost's own link (tel:, sms: or a web page) if it has one, else a tel: link from its contact.
+export function signpostHref(sign, baseUrl) {
+  const href = typeof sign.href === "string" ? sign.href.trim() : "";
+  if (/^(tel|sms):\+?[0-9]{2,15}(\?&?body=[A-Za-z0-9%+ ]{1,40})?$/.test(href)) return href;
+  if (href) return safeHref(href, baseUrl);
+  return telHref(sign.contact);
 }
 
 export function renderQuestion(question) {
@@ -104,12 +111,12 @@ export function renderQuote(quote, { role, label, baseUrl, newTab = true } = {})
       "p",
       { class: "simqa-attribution" },
       h("span", { class: "simqa-visually-hidden" }, "Said by "),
-      h("cite", { class: "simqa-publisher" }, quote.publisher || "Unknown publisher"),
+      h("cite", { class: "simqa-publisher" }, quote.publisher || quote.title || "Unknown publisher"),
       when ? ", " : null,
       when,
     ),
     quote.perspective ? h("p", { class: "simqa-perspective" }, quote.perspective) : null,
-    quote.title ? h("p", { class: "simqa-source-title" }, "From: ", quote.title) : null,
+    quote.title && quote.publisher ? h("p", { class: "simqa-source-title" }, "From: ", quote.title) : null,
     h(
       "p",
       { class: "simqa-links" },
@@ -126,9 +133,8 @@ export function renderSignposts(signposting, baseUrl) {
     "ul",
     { class: "simqa-signposts" },
     signposting.map((sign) => {
-      const tel = telHref(sign.contact, sign.href);
-      const web = !tel && sign.href ? safeHref(sign.href, baseUrl) : null;
-      const contact = tel || web ? h("a", { href: tel || web }, sign.contact) : sign.contact;
+      const href = signpostHref(sign, baseUrl);
+      const contact = href ? h("a", { href }, sign.contact) : sign.contact;
       return h(
         "li",
         { class: "simqa-signpost" },
