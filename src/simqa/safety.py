@@ -1,0 +1,375 @@
+"""Crisis, small-talk and instruction routing; runs before retrieval, needs no model or index."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import unicodedata
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from simqa.records import Answer, Signpost
+
+SIGNPOSTS: tuple[Signpost, ...] = (
+    Signpost("Emergency services", "999", "If a life is at risk right now, call 999 or go to A&E.",
+             "tel:999"),
+    Signpost("Samaritans", "116 123", "Free, 24/7, day or night, whatever you are going through.",
+             "tel:116123"),
+    Signpost("NHS 111", "111", "Choose the mental health option for urgent help.", "tel:111"),
+    Signpost("Shout", "85258", "Text SHOUT to 85258: free, confidential text support, 24/7.",
+             "sms:85258"),
+)
+
+CRISIS_MESSAGE = (
+    "It sounds like you, or someone near you, may need help right now. I'm only a tool that "
+    "quotes documents about SIM, so I can't give you the support you deserve, but you do "
+    "deserve support, now, from a person. If a life is at risk, call 999 or go to A&E. "
+    "Samaritans are free to call on 116 123, day or night, or call NHS 111 and choose the "
+    "mental health option."
+)
+GREETING_MESSAGE = (
+    "Hello. I answer questions about Serenity Integrated Mentoring (SIM) using only quotes "
+    "from five published documents. What would you like to know?"
+)
+THANKS_MESSAGE = "You're welcome. Ask me another question about SIM whenever you like."
+GOODBYE_MESSAGE = "Goodbye, and thank you for your questions."
+HELP_MESSAGE = (
+    "I am an automated tool, not a person. I answer questions about Serenity Integrated "
+    "Mentoring (SIM) using only quotes from five published documents, each shown word for "
+    "word with who published it, when, and a link to where it appears. The documents hold "
+    "opposing views, so I always say who is speaking. I am not a source of advice, and if the "
+    "documents do not answer a question I will say so. You could ask, for example: "
+    "\"Who developed SIM?\""
+)
+INSTRUCTION_MESSAGE = (
+    "I can't do that. I only answer questions about Serenity Integrated Mentoring (SIM) by "
+    "quoting five published documents word for word. I can't write new text, change how I "
+    "work or reproduce whole documents, but every quote links to its full source. "
+    "Try asking a question about SIM."
+)
+SMALLTALK_MESSAGES: Mapping[str, str] = MappingProxyType({
+    "greeting": GREETING_MESSAGE, "thanks": THANKS_MESSAGE, "goodbye": GOODBYE_MESSAGE,
+    "help": HELP_MESSAGE, "instruction": INSTRUCTION_MESSAGE})
+
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\u2066-\u2069\ufeff]")
+_QUOTES = str.maketrans("\u2018\u2019\u201a\u201b\u2032\u00b4`\u201c\u201d\u201e\u2033",
+                        "'''''''\"\"\"\"")
+_LEET = str.maketrans("013457@$", "oieastas")
+# Cyrillic and Greek letters that look like Latin ones.
+_LOOKALIKE = str.maketrans("аеорсухіјѕԁмтнквαοιρτυκνωε", "aeopcyxijsdmthkbaoiptyknwe")
+_SQUEEZE_WORDS = (
+    "kill", "killing", "die", "dying", "dead", "myself", "suicide", "suicidal", "overdose",
+    "overdosed", "cutting", "alive", "harm", "harming", "hurt", "hurting", "tablets", "pills",
+    "unalive", "wake", "self", "life", "live", "want", "wanna", "gonna", "going", "anymore",
+    "please", "help", "thanks", "hello", "bye", "goodbye", "good", "cheers", "cool")
+_FUZZY_WORDS = ("myself", "suicide", "suicidal", "overdose", "overdosed", "paracetamol",
+                "unalive", "sewerslide")
+_KEYWORDS = frozenset(_SQUEEZE_WORDS + _FUZZY_WORDS)
+_NOT_FUZZY = frozenset({"overdone", "mysql", "herself", "himself", "itself", "yourself"})
+
+
+def _squeeze(word: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+_BY_SQUEEZE = {_squeeze(w): w for w in _SQUEEZE_WORDS}
+
+
+def _unleet(match: re.Match[str]) -> str:
+    token = match.group()
+    return token.translate(_LEET) if re.search(r"[a-z]", token) else token
+
+
+@functools.lru_cache(maxsize=8192)
+def _canonical(token: str) -> str:
+    """The key word a stretched or misspelt token stands for ("kiil" -> "kill"), else the token."""
+    if token in _KEYWORDS or _squeeze(token) in _BY_SQUEEZE:
+        return _BY_SQUEEZE.get(_squeeze(token), token)
+    if len(token) < 5 or token in _NOT_FUZZY:
+        return token
+    return next(iter(difflib.get_close_matches(token, _FUZZY_WORDS, n=1, cutoff=0.8)), token)
+
+
+def _join_spelled(match: re.Match[str]) -> str:
+    joined = match.group().replace(" ", "")
+    return joined if _canonical(joined) in _KEYWORDS else match.group()
+
+
+def normalise(text: str) -> str:
+    """Lower-case words; no punctuation, invisible characters, leetspeak or stretched letters."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
+    text = text.translate(_QUOTES).translate(_LOOKALIKE)
+    text = re.sub(r"\bod'(?:d|ed)\b", "oded", text)
+    text = text.replace("'", "")
+    text = re.sub(r"(?<=[a-z])!(?=[a-z])", "i", text)
+    text = re.sub(r"[a-z0-9@$]+", _unleet, text)
+    text = re.sub(r"([a-z])\1{2,}", r"\1\1", text)
+    text = re.sub(r"\b[a-z](?: [a-z]\b){2,}", _join_spelled, " ".join(re.findall(r"[^\W_]+", text)))
+    return " ".join(_canonical(w) for w in text.split())
+
+
+# Words that may sit between "i" and what follows: "i've really just been wanting to ...".
+_ADV = (r"(?:\s+(?:am|m|was|have|ve|had|been|keep|kept|really|seriously|just|still|now|always|"
+        r"often|sometimes|constantly|actually|honestly|literally|already|also|even|again|kinda|"
+        r"so|do|did|genuinely|truly|started|start|starting|almost|nearly|want|wanna|wanted|"
+        r"wanting|to|going|gonna|gunna|about|might|will|ll|could|would|should|plan|planning|"
+        r"thinking|think|thought|of|feel|feeling|felt|like|tempted|ready|need|decided|try|"
+        r"trying|tried|cant stop|can|may|probably|definitely|finally|having|getting|get|got)){0,6}")
+_CLOSE = (r"(?:my (?:\w+ )?(?:friend|mate|partner|mum|mom|dad|son|daughter|brother|sister|wife|"
+          r"husband|boyfriend|girlfriend|child|kid|flatmate|housemate|colleague|neighbour|nan|"
+          r"grandad|cousin|uncle|aunt|auntie|parent|teenager|baby)|he|she|hes|shes)")
+_OTHER = rf"(?:{_CLOSE}|they|theyve|theyre|someone|somebody)"
+_NOT_TOPIC = r"(?!\s+(?:prevention|rates?|statistics|stats|figures|data|risk|polic(?:y|ies)|" \
+             r"strateg(?:y|ies)|attempts|awareness|research|plans?|teams?|services?))"
+
+
+def _fp(rest: str) -> str:
+    return rf"\b(?:i|im|ive|id|ill){_ADV}\s+(?:{rest})"
+
+
+_CRISIS_PATTERNS = (
+    # intent, explicit or slang
+    r"\b(?:kill|killing|killed|hang|hanging|hanged|drown|drowning|poison|poisoning|shoot|shooting|"
+    r"stab|stabbing|suffocate|suffocating|strangle|strangling|starve|starving|cut|cutting|burn|"
+    r"burning|hurt|hurting|harm|harming|injure|injuring|unalive|unaliving|off)\s+(?:myself|my self|"
+    r"meself)\b|\b(?:end|ending|ended|take|taking|took)\s+my (?:own )?life\b|\bend(?:ing)? it "
+    r"(?:all|tonight|today|forever)\b|(?<!\d)(?<!\d )\bkms\b|\bunaliv(?:e|ing|ed)\s+(?:me|myself)"
+    r"\b|\bsewer ?slid(?:e|ing)\b|\bmy suicid(?:e|al)\b" + _NOT_TOPIC,
+    r"^(?:\w+\s+){0,2}?(?:going to|gonna|gunna|want to|wanna|about to|planning to|ready to)\s+"
+    r"(?:od|overdose|die|end it|kill myself)\b|^(?:just\s+)?(?:took|taken|had|swallowed)\s+"
+    r"(?:an?\s+)?(?:od|overdose)\b",
+    _fp(rf"end(?:ing)?\s+(?:it|things|everything|myself)\b|unaliv(?:e|ing)\b|suicidal\b{_NOT_TOPIC}"
+        rf"|commit(?:ting)? suicide\b|(?:suicide|sewerslide)\b{_NOT_TOPIC}"),
+    _fp(r"(?:want|wanna|wanted|ready|going|gonna|gunna|deserve|wish|need|should|plan|planning|about|"
+        r"hope)(?:\s+to)?(?:\s+just)?\s+(?:die|be dead|not be alive|not exist|stop existing|"
+        r"disappear forever|sleep forever|not be here)\b"),
+    # hopelessness, indirect
+    r"\bwish(?:ed)? i (?:(?:was|were) (?:dead|gone|never born|not alive|not here)|(?:wasnt|werent) "
+    r"(?:alive|born|here)|could (?:just )?(?:die|disappear)|had (?:never been born|died))",
+    _fp(r"(?:dont|do not|didnt|no longer|cant|dont really|dont even)\s+(?:want|wanna|wish)\s+"
+        r"(?:to\s+)?(?:be alive|live(?! (?:in|with|under|near)\b)|exist|be here|wake up|go on|"
+        r"die|carry on|keep going|be around)\b"),
+    _fp(r"(?:cant|cannot|can not|dont think i can|dont know if i can)\s+(?:go on(?! (?:the|a|an|"
+        r"that|this|to|sim|their|your|its|my|holiday|line)\b)|carry on|"
+        r"keep going|do this any ?more|take (?:it|this) any ?more|take any ?more|cope any ?more|"
+        r"live like this|keep living|handle (?:it|this|life) any ?more|be here any ?more)\b"),
+    _fp(r"hate (?:my life|being alive|myself|existing)\b|giv(?:e|ing) up on (?:life|living)\b"),
+    r"\bbetter off (?:without me|dead|if i (?:was|were|wasnt|werent|died|had died|am gone|was gone|"
+    r"wasnt here|didnt exist))\b|\b(?:no one|nobody|noone) (?:would|will|d|is going to|gonna) "
+    r"(?:miss me|care if i|notice if i)\b|\b(?:im|i am) (?:just |such )?a burden\b",
+    r"\b(?:suicide|goodbye) (?:note|letter)\b|\bgoodbye (?:forever|cruel world)\b|\b(?:this is|"
+    r"these are|heres) my (?:last|final) (?:message|goodbye|words)\b|\bnothing (?:left )?to live "
+    r"for\b|\b(?:my )?life (?:isnt|is not|aint|s not|is no longer|no longer) worth (?:living|it)\b",
+    r"\bno (?:point|reason) (?:in |to )?(?:living|live|being alive|going on|carrying on|existing)\b"
+    r"|\bwhats the point (?:of|in) (?:living|life|being alive|going on|existing)\b|\b(?:tired|sick|"
+    r"done|exhausted|weary) (?:of|with) (?:living|being alive|life|existing)\b",
+    # means-seeking
+    r"\b(?:not|never|dont|wont|do not|would not|will not)\s+wake up\b|\b(?:lethal|fatal|deadly|"
+    r"overdose|killing) (?:dose|amount|quantity)\b|\b(?:suicide|overdose) methods?\b|\bdie "
+    r"painlessly\b",
+    r"\bhow (?:many|much)\b.{0,40}\b(?:tablets|pills|paracetamol|meds|medication|insulin|codeine|"
+    r"co codamol|ibuprofen|aspirin|antidepressants|sertraline|diazepam|drugs)\b.{0,40}\b(?:kill|"
+    r"die|dead|death|overdose|od|lethal|fatal|deadly|wake up|would it take|does it take|do i need)",
+    r"\b(?:how|best way|easiest way|quickest way|painless way|quick way|ways?|methods?) (?:to|do i|"
+    r"can i|could i|should i|would i|of|do you|do people)\s+(?:kill (?:myself|yourself|oneself|"
+    r"themselves|urself)|commit suicide|end (?:my|your|ones) life|hang (?:myself|yourself)|"
+    r"overdose|od)\b|"
+    r"\b(?:how|best way|easiest way|quickest way|painless way|quick way|ways?) (?:to|do i|can i|"
+    r"could i|should i) die\b",
+    _fp(r"jump(?:ing)?\s+(?:off|from|in front of|into)\b|(?:taken|took|take|taking|swallow|"
+        r"swallowed|had|downed) (?:all|loads|lots|a lot|a bunch|too many|a whole|a full|\d+|a box|"
+        r"a packet|the whole)\b.{0,25}\b(?:pills|tablets|paracetamol|meds|medication|box|"
+        r"packet|bottle)"),
+    r"\b(?:im|i am) (?:\w+ )?(?:on|at|on top of) (?:the |a )?(?:edge|ledge|roof|bridge|cliff|"
+    r"railway|train tracks?|tracks)\b",
+    # self-harm and overdose, first person
+    _fp(r"(?:self ?harm(?:ing|ed)?|cutting|cut|burning|burnt|scratching|hurting|harming)\s+"
+        r"(?:again|myself|my (?:arms?|wrists?|legs?|thighs?|skin|body)|tonight|today|right now|"
+        r"every day|daily|badly)\b"),
+    _fp(r"self ?harm(?:ing|ed)?\b|relapsed\b|cutting\b(?!\s+(?:down|back|out|costs?|corners|off|up|"
+        r"it|them|the|a|my|our|their|his|her|through|in|edge|ties|hair))"),
+    r"\bmy self ?harm(?:ing)?\b",
+    _fp(r"(?:taken|took|take|taking|had|swallowed)\s+(?:an?\s+)?(?:overdose|od)\b|"
+        r"overdos(?:e|ed|ing)\b|od\b|oded\b|odding\b"),
+    # someone else in danger, or danger to the writer
+    rf"\b{_OTHER}\s+(?:(?:has|have|just|s|is|already|might have|may have|think|i think)\s+)*"
+    r"(?:(?:taken|took|had|swallowed)\s+(?:an?\s+)?(?:overdose|od|too many)|overdosed|oded)\b",
+    rf"\b{_OTHER}\s+(?:\w+\s+){{0,2}}?(?:going to|gonna|trying to|threatening to|about to|wants to|"
+    r"want to|tried to|attempted to|says (?:he|she|they)(?:ll| will| s going to| is going to)) "
+    r"(?:(?:kill|hurt|harm|hang|cut|stab|shoot|drown|poison|end) (?:himself|herself|themselves|"
+    r"themself|his life|her life|their life)|die|end it)\b",
+    rf"\b{_CLOSE}\s+(?:is|s|has been|feels|feeling|seems|sounds)\s+(?:\w+\s+)?suicidal\b",
+    rf"\bnot breathing\b|\b{_CLOSE}\s+(?:isnt|is not|wont|cant|s not|has stopped|stopped)\s+"
+    rf"(?:breathing|responding|waking up|wake up)\b|\b{_OTHER}\s+(?:is|s|has|just|are)\s+"
+    r"(?:unconscious|collapsed|unresponsive|bleeding (?:a lot|heavily|badly|out))\b",
+    r"\b(?:threaten(?:ing|ed|s)?|going|gonna|trying|tried|wants?|about|says (?:he|she|they)(?:ll|"
+    r" will| is going| are going| s going)?)\s+(?:to\s+)?(?:kill|hurt|harm|attack|stab|shoot|beat|"
+    r"strangle|rape|hit)\s+(?:me|us|my (?:kids?|children|baby|son|daughter|family|mum|mom|dad|"
+    r"partner))\b",
+    _fp(r"(?:kill|hurt|stab|attack|harm|shoot) (?:him|her|them|someone|somebody|people)\b"),
+    r"\b(?:is|are|keeps?|has been|have been|been|s|re|started)\s+(?:hurting|hitting|beating|"
+    r"abusing|attacking|strangling|choking|stalking|threatening)\s+me\b|\b(?:fear|fearing|scared|afraid|"
+    r"terrified) for my (?:life|safety)\b|\b(?:he|she|they|someone|somebody)\s+(?:has|s got|"
+    r"has got|is holding|is waving)\s+(?:a|got a)\s+(?:knife|gun|weapon)\b",
+    r"\b(?:im|i am|we are|i feel|i dont feel|i do not feel)\s+(?:\w+\s+)?(?:in danger|not safe|"
+    r"unsafe)\b|\b(?:i|we) (?:dont|do not|no longer) feel safe\b",
+    r"\b(?:im|i am|we are)\s+(?:\w+\s+)?(?:in (?:a )?(?:mental health )?crisis|having a (?:mental "
+    r"health )?(?:crisis|breakdown|panic attack))\b|\bi (?:really |urgently )?need (?:urgent |"
+    r"immediate |emergency )?help (?:now|right now|urgently|asap|please)\b",
+)
+_CRISIS = re.compile("|".join(f"(?:{p})" for p in _CRISIS_PATTERNS))
+_CRISIS_ALONE = re.compile(
+    r"(?:(?:i|im|am|feel|feeling|so|very|really|just|tbh|rn|now|right|please|pls|plz|again|"
+    r"lol|ngl|honestly|idk|been|getting|me)\s)*(?:suicide|suicidal|kms|unalive|overdose|od|"
+    r"self ?harm(?:ing)?|die|dying|end it|help me|please help(?: me)?|i need help|save me|"
+    r"sewerslide|cutting|kill me|want to die|wanna die)(?:\s(?:now|again|please|pls|plz|rn|"
+    r"tbh|lol|ngl|right now|tonight|today))*"
+)
+
+
+def is_crisis(text: str) -> bool:
+    """True when the message shows distress, intent or means-seeking, or someone in danger."""
+    norm = normalise(text)
+    return bool(_CRISIS.search(norm) or _CRISIS_ALONE.fullmatch(norm))
+
+
+_SMALLTALK_PARTS = {
+    "help": r"help|what can you do|what do you do|what are you(?: for)?|who are you|what is "
+    r"this(?: thing| bot| site)?|whats this|how does this work|how do you work|how do (?:i|you) "
+    r"use (?:this|you)|what can i ask(?: you)?|what (?:should|do) i ask|what do you know|what are "
+    r"you able to do|are you (?:a |an )?(?:bot|robot|human|person|real|real person|ai|chatbot|"
+    r"computer|machine)|is this (?:a )?(?:bot|robot|human|real person|ai)|am i talking to (?:a )?"
+    r"(?:bot|robot|human|person|real person|machine)|who made you|who built you",
+    "goodbye": r"bye+|goodbye|bye bye|see (?:you|ya|u)(?: later| soon)?|cya|later|laters|good "
+    r"night|night|take care|ttyl|gotta go|im off|im done|thats all|that is all|thats it|all done|"
+    r"have a (?:good|nice|great|lovely) (?:day|one|evening|night|weekend)",
+    "thanks": r"thanks+(?: a lot| so much| very much| again| loads)?|thank (?:you|u)(?: so much| "
+    r"very much| again)?|thx|ty|tysm|cheers|ta|many thanks|much appreciated|appreciate it|that "
+    r"(?:helps|helped|was helpful|is helpful|s helpful)|thats (?:helpful|great|useful|brilliant|"
+    r"interesting)|great|brilliant|cool|nice|perfect|awesome|lovely|ok|okay|k|got it|understood|"
+    r"fair enough|no worries|noted|interesting|wow|amazing",
+    "greeting": r"hi+|hey+|heya|hiya|hello|helo|howdy|yo+|hola|greetings|good (?:morning|afternoon|"
+    r"evening|day)|morning|afternoon|evening|gday|how are (?:you|u)(?: doing)?(?: today)?|how r u|"
+    r"hows it going|how is it going|whats up|wassup|sup|you alright|you ok|alright",
+    "filler": r"there|mate|bot|simqa|friend|all|everyone|again|then|so|very|much|you|u|lol|haha|"
+    r"please|pls|just|and|oh|ah|um|hmm|well|yes|yeah|yep|no|nope|sir|buddy|pal|chatbot|folks|guys|"
+    r"love|right|sure|fine|really",
+}
+_SMALLTALK_WHOLE = re.compile(
+    r"(?:\s*\b(?:" + "|".join(_SMALLTALK_PARTS.values()) + r")\b)+\s*")
+_SMALLTALK_KINDS = tuple(
+    (kind, re.compile(rf"\b(?:{_SMALLTALK_PARTS[kind]})\b"))
+    for kind in ("help", "goodbye", "thanks", "greeting"))
+
+
+def smalltalk_kind(text: str) -> str | None:
+    """Which small talk ("greeting", "thanks", "goodbye", "help") the whole message is, if any."""
+    norm = normalise(text)
+    if not norm or len(norm.split()) > 12 or not _SMALLTALK_WHOLE.fullmatch(norm):
+        return None
+    return next((kind for kind, pattern in _SMALLTALK_KINDS if pattern.search(norm)), None)
+
+
+_HARD = re.compile("|".join((
+    r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,80}\b(?:instructions?|rules?|prompts?|"
+    r"guidelines?|directions?|restrictions?|programming|above|previous|prior|everything)\b",
+    r"\b(?:you are now|youre now|from now on|act as|acting as|pretend(?:ing)? (?:to be|you are|"
+    r"youre|that)|role ?play|jailbreak|developer mode|do anything now|new persona|dan mode|"
+    r"(?:are|be|as|become|play) (?:now )?dan)\b",
+    r"\b(?:no|without) (?:rules|restrictions|limits|filters|guidelines)\b",
+    r"\b(?:system prompt|initial prompt|hidden prompt|system message|your (?:prompt|"
+    r"instructions|rules|configuration|config|settings|guidelines|programming|source code|"
+    r"training data)|api key)\b",
+    r"\b(?:print|output|dump|reproduce|paste|recite|repeat|type out|write out|copy|give me|"
+    r"show me|send me|display)\b.{0,30}\b(?:full text|entire text|whole text|every document|"
+    r"all (?:of )?(?:the |your )?(?:documents|sources|texts)|everything you (?:have|know)|"
+    r"entire corpus|whole corpus|your corpus)\b",
+    r"\b(?:in your own words|without (?:using )?quotes|stop quoting|dont quote|do not quote)\b",
+    r"^(?:system|assistant|user|developer)$|\binst\b|\bim (?:start|end)\b",
+)))
+_POLITE = re.compile(r"^(?:(?:please|pls|now|then|also|and|so|ok|okay|anyway|can you|could you|"
+                     r"would you|will you|i want you to|id like you to|i need you to)\s+)+")
+_QUESTION_START = re.compile(
+    r"^(?:who|whom|whose|what|whats|when|where|why|how|which|is|are|was|were|do|does|did|can|"
+    r"could|should|would|will|has|have|had|may|might|shall|tell me|explain|describe|list|"
+    r"summari[sz]e|give me|show me|find|quote|according to|in what|to what|i want to know|"
+    r"id like to know|i would like to know|im wondering|i wonder)\b")
+_SOFT_START = re.compile(
+    r"^(?:write|compose|draft|generate|create|produce|make up|invent|translate|rewrite|"
+    r"paraphrase|rephrase|tweet|print|output|dump|reproduce|paste|recite|roleplay|pretend|"
+    r"imagine|sing|forget|ignore|disregard|say|you are|youre|you will|you must|you should|"
+    r"your (?:task|job|role))\b")
+_SOFT_ANY = re.compile(
+    r"\b(?:write|compose|draft|generate|create|make|post|send)\b.{0,40}\b(?:tweets?|posts?|"
+    r"poems?|essays?|letters?|emails?|stor(?:y|ies)|songs?|articles?|blogs?|speech|threads?|"
+    r"jokes?|limericks?|haikus?|raps?|press release|petition|slogans?)\b")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
+_CLAUSE_BREAK = re.compile(r"(\s*[,;:]\s*(?:and then\s+|and\s+|then\s+|but\s+)?|"
+                           r"\s+(?:and then|then|and|but)\s+)")
+_CONNECTIVES = re.compile(r"^(?:(?:anyway|anyways|anyhow|so|ok|okay|now|well|but|and|also|then|"
+                          r"instead|actually|right|alright|fine|please|oh|besides|regardless|"
+                          r"lol|haha)\b[\s,.:;!-]*)+", re.IGNORECASE)
+
+
+def _is_instruction(clause: str, first: bool = True) -> bool:
+    """HARD wording anywhere, or an imperative to write/print/... where an order can start."""
+    norm = normalise(clause)
+    if _HARD.search(norm):
+        return True
+    core = _POLITE.sub("", norm)
+    if not first or _QUESTION_START.match(core):
+        return False
+    return bool(_SOFT_START.match(core) or _SOFT_ANY.search(core))
+
+
+def _question_like(text: str) -> bool:
+    return len(normalise(text).split()) >= 2 or text.rstrip().endswith("?")
+
+
+def _strip_sentence(sentence: str) -> tuple[str, bool]:
+    """The sentence without its instruction clauses, and whether anything was removed."""
+    parts = _CLAUSE_BREAK.split(sentence)
+    orders: list[bool] = []
+    for i in range(0, len(parts), 2):
+        orders.append(_is_instruction(parts[i], i == 0 or orders[-1] or "then" in parts[i - 1]))
+    if not any(orders):
+        return sentence, False
+    kept: list[str] = []
+    for i, order in zip(range(0, len(parts), 2), orders, strict=True):
+        if order or (not kept and not _question_like(parts[i])):
+            continue
+        if kept:
+            kept.append(" " if orders[i // 2 - 1] else parts[i - 1])
+        kept.append(parts[i])
+    return "".join(kept).strip(), True
+
+
+def strip_instructions(question: str) -> str:
+    """The message without the sentences or clauses that instruct the bot, trimmed."""
+    kept: list[str] = []
+    removed = False
+    for sentence in _SENTENCE_BREAK.split(question.strip()):
+        text, cut = _strip_sentence(sentence)
+        removed = removed or cut
+        kept.append(text)
+    if not removed:
+        return question.strip()
+    return _CONNECTIVES.sub("", " ".join(filter(None, kept))).strip(" \t\n,;:-")
+
+
+def route(question: str) -> Answer | None:
+    """A crisis or small-talk Answer, or None when the question should go on to retrieval."""
+    text = question.strip()
+    if not text:
+        return None
+    if is_crisis(text):
+        return Answer("crisis", text, CRISIS_MESSAGE, signposting=SIGNPOSTS)
+    kind = smalltalk_kind(text)
+    if kind is None:
+        stripped = strip_instructions(text)
+        if stripped != text and not _question_like(stripped):
+            kind = "instruction"
+    if kind is None:
+        return None
+    return Answer("smalltalk", text, SMALLTALK_MESSAGES[kind])
