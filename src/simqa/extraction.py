@@ -25,18 +25,27 @@ class VerbatimError(AssertionError):
     """A quote did not equal the display text at its offsets."""
 
 
-def quote_span(sentences: list[Sentence], documents: dict[str, Document], sid: int) -> Span:
-    """The best unit, made self-contained: a lead-in takes its list, a back-reference its cause."""
+def quote_span(sentences: list[Sentence], documents: dict[str, Document], sid: int,
+               strong: frozenset[int] = frozenset()) -> Span:
+    """The best unit, made self-contained: a lead-in takes its list, a back-reference its
+    cause, and a neighbour in the same passage that also answers well (in `strong`) joins."""
     chosen = [sid]
     sentence = sentences[sid]
-    if sentence.kind == "lead_in":
+    if sentence.kind == "lead_in" or _introduces_list(sentences, sid):
         chosen += _following(sentences, sid, MAX_UNITS - 1)
     elif _REFERS_BACK.match(sentence.text.lstrip("-•– ")) or _is_continuation(sentence):
         previous = _previous(sentences, sid)
         if previous is not None:
             chosen.insert(0, previous)
-    if len(chosen) == 1 and len(sentence.text) < 60 and sentence.kind in {"sentence", "bullet"}:
-        chosen += _following(sentences, sid, 1, same_block=True)
+    if len(chosen) == 1:
+        previous = _previous(sentences, sid)
+        following = _following(sentences, sid, 1, same_passage=True)
+        if following and following[0] in strong:
+            chosen += following
+        elif previous is not None and previous in strong:
+            chosen.insert(0, previous)
+        elif len(sentence.text) < 60 and sentence.kind in {"sentence", "bullet"}:
+            chosen += _following(sentences, sid, 1, same_block=True)
     first, last = sentences[chosen[0]], sentences[chosen[-1]]
     document = documents[first.doc_id]
     text = document.text[first.start : last.end]
@@ -69,8 +78,17 @@ def _previous(sentences: list[Sentence], sid: int) -> int | None:
     return sid - 1
 
 
+def _introduces_list(sentences: list[Sentence], sid: int) -> bool:
+    """A sentence or lead-in directly above a run of bullets introduces them."""
+    following = sid + 1
+    return (following < len(sentences) and sentences[sid].kind in {"sentence", "lead_in"}
+            and sentences[following].kind == "bullet"
+            and sentences[following].doc_id == sentences[sid].doc_id
+            and sentences[following].block != sentences[sid].block)
+
+
 def _following(sentences: list[Sentence], sid: int, count: int,
-               same_block: bool = False) -> list[int]:
+               same_block: bool = False, same_passage: bool = False) -> list[int]:
     found: list[int] = []
     current = sentences[sid]
     for other in range(sid + 1, min(len(sentences), sid + 1 + count)):
@@ -78,6 +96,8 @@ def _following(sentences: list[Sentence], sid: int, count: int,
         if candidate.doc_id != current.doc_id or not candidate.quotable:
             break
         if same_block and candidate.block != current.block:
+            break
+        if same_passage and candidate.passage_id != current.passage_id:
             break
         found.append(other)
     return found
