@@ -31,6 +31,10 @@ timeout = _int("SIMQA_TIMEOUT", 120)
 graceful_timeout = 30
 keepalive = 5
 
+# gunicorn >= 24 opens a control socket in the home folder; several servers on one machine
+# (tests, a second instance) would share that path, and simqa does not use it.
+control_socket_disable = True
+
 # Requests are small JSON; these bound what a client can make the server hold.
 limit_request_line = 4094
 limit_request_fields = 50
