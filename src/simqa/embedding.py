@@ -59,8 +59,19 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
     def encode_documents(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Batch encode for index builds, using every core for the duration."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        import torch
+
+        serving_threads = torch.get_num_threads()
+        torch.set_num_threads(os.cpu_count() or 1)
+        try:
+            return self._encode_batches(texts, progress)
+        finally:
+            torch.set_num_threads(serving_threads)
+
+    def _encode_batches(self, texts: list[str], progress: bool) -> np.ndarray:
         vectors = self._model.encode(
             texts,
             batch_size=self.batch_size,
