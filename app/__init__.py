@@ -24,6 +24,9 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+TEST_ONLY = ("SETTINGS", "ENGINE", "ENGINE_LOADER")
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: DEFAULTS, then SIMQA_* environment variables, then `test_config`.
 
@@ -32,6 +35,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("SIMQA")
+    for key in TEST_ONLY:  # objects, never read from the environment
+        app.config[key] = None
     if test_config:
         app.config.from_mapping(test_config)
     app.json.ensure_ascii = False

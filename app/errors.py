@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 import uuid
 
 from flask import Flask, Response, g, jsonify, render_template, request
@@ -115,8 +116,14 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: BaseException):
-        # The traceback goes to the server log with the request id; the user gets only the id.
-        logger.error("unhandled %s, request_id=%s", type(exc).__name__, request_id(), exc_info=exc)
+        # The log gets the request id, the exception type and where it happened, but not the
+        # exception's message, which may quote the question. The user gets only the id.
+        logger.error(
+            "unhandled %s, request_id=%s\n%s",
+            type(exc).__name__,
+            request_id(),
+            "".join(traceback.format_tb(exc.__traceback__)).rstrip(),
+        )
         if is_api_request():
             return error_response(500, "internal_error", MESSAGES[500])
         return _html_error(500, "Something went wrong", MESSAGES[500])

@@ -238,6 +238,8 @@ def test_unexpected_failure_is_a_json_500_with_a_request_id(engine, caplog):
     assert error["request_id"] == response.headers["X-Request-ID"]
     assert "simulated" not in response.get_data(as_text=True)
     assert error["request_id"] in caplog.text
+    assert "RuntimeError" in caplog.text
+    assert "Who developed" not in caplog.text  # the exception message quoted the question
 
 
 def test_unexpected_failure_on_a_page_is_an_html_page_with_the_request_id(engine):

@@ -39,7 +39,6 @@ async function ask(question) {
   }
   busy = true;
   button.disabled = true;
-  conversation.setAttribute("aria-busy", "true");
   status.textContent = "Searching the documents\u2026";
   conversation.append(renderQuestion(question));
   const pending = renderPending();
@@ -55,7 +54,6 @@ async function ask(question) {
     status.textContent = "";
   }
   pending.replaceWith(card);
-  conversation.setAttribute("aria-busy", "false");
   busy = false;
   button.disabled = false;
   reveal(card);
