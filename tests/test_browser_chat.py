@@ -259,15 +259,36 @@ def test_keyboard_only_on_a_360px_phone(open_page, live_url, artifacts):
     watched.assert_clean()
 
 
-def test_server_errors_are_shown_politely(open_page, live_url):
+def test_a_too_long_question_is_refused_before_sending(open_page, live_url):
     watched = open_page(live_url)
     page = watched.page
-    page.fill("#question", "Who developed SIM?")
     page.evaluate("document.getElementById('question').removeAttribute('maxlength')")
     page.fill("#question", "a" * 600)
     page.press("#question", "Enter")
     assert "limit is 500" in page.inner_text("#status")
     assert page.locator("#conversation .simqa-turn--user").count() == 0
+
+
+def test_when_the_engine_is_down_crisis_still_works_and_others_get_a_polite_error(
+    open_page, serve_app
+):
+    from app import create_app
+
+    def cannot_load(settings):
+        raise OSError("no index")
+
+    with serve_app(create_app({"ENGINE_LOADER": cannot_load})) as url:
+        watched = open_page(url)
+        page = watched.page
+        assert "can't be shown right now" in page.inner_text(".know")
+        card = ask_in_page(page, "Who developed SIM?")
+        assert "simqa-error" in card.get_attribute("class")
+        assert "116 123" in card.inner_text()
+        assert page.input_value("#question") == "Who developed SIM?"  # ready to send again
+        page.fill("#question", "")
+        card = ask_in_page(page, "I want to end my life", status="crisis")
+        assert card.locator('a[href="tel:116123"]').count() == 1
+        watched.assert_clean()
 
 
 @pytest.fixture(scope="module")

@@ -48,11 +48,13 @@ async function ask(question) {
   try {
     const result = await askQuestion(apiUrl, question);
     card = result.ok ? renderAnswer(result.answer, { documents }) : renderError(result.message);
-    status.textContent = result.ok ? "" : result.message;
+    // A failed question goes back in the box so it can be sent again.
+    if (!result.ok && !input.value) input.value = question;
   } catch {
     card = renderError();
-    status.textContent = "";
+    if (!input.value) input.value = question;
   }
+  status.textContent = "";
   pending.replaceWith(card);
   busy = false;
   button.disabled = false;
