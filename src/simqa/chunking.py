@@ -87,7 +87,7 @@ def _units(text: str) -> Iterator[_Unit]:
             yield _Unit(start, end, "heading", block)
             continue
         kind = _line_kind(line, stripped, in_references)
-        if kind in {"heading", "toc", "row", "lead_in"}:
+        if kind in {"heading", "toc", "row", "lead_in", "reference"}:
             yield _Unit(start, end, kind, block)
             continue
         for s_start, s_end in split_sentences(text, start, end):

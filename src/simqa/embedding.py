@@ -35,6 +35,10 @@ class SentenceTransformerEmbedder:
             torch.set_num_threads(threads)
         try:
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()
+            transformers_logging.set_verbosity_error()
 
             self._model = SentenceTransformer(model_path, device="cpu")
         except Exception as error:  # any failure here means "no model", reported plainly

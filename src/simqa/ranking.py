@@ -43,6 +43,7 @@ def feature_matrix(
     query = set(retrieved.query_tokens)
     weights = {t: 1.0 for t in query}
     total = sum(weights.values()) or 1.0
+    long_forms = _long_forms_asked(retrieved.query_tokens, index) if qtype == "definition" else ()
     bm25_s = _scale(retrieved.bm25_sentence)
     bm25_p = _scale(retrieved.bm25_passage)
     rows = np.zeros((len(retrieved.ids), len(FEATURES)), dtype=np.float32)
@@ -62,7 +63,7 @@ def feature_matrix(
             1.0 / (60 + retrieved.rank_dense[row]) + 1.0 / (60 + retrieved.rank_bm25[row]),
             cover,
             sum(weights[t] for t in query & context) / total,
-            offers(qtype, sentence.text),
+            _defines(sentence.text, long_forms) if long_forms else offers(qtype, sentence.text),
             float(sentence.kind == "heading"),
             float(sentence.kind == "toc"),
             float(sentence.kind == "lead_in"),
@@ -88,6 +89,16 @@ def rank(question: str, retrieved: Retrieved, index: IndexData,
         coverage=coverage[order],
         qtype=qtype,
     )
+
+
+def _long_forms_asked(query_tokens: tuple[str, ...], index: IndexData) -> tuple[str, ...]:
+    acronyms = index.lexicon.acronyms
+    return tuple(form.lower() for token in query_tokens for form in acronyms.get(token, ()))
+
+
+def _defines(text: str, long_forms: tuple[str, ...]) -> float:
+    lowered = text.lower()
+    return float(any(form in lowered for form in long_forms))
 
 
 def _scale(values: np.ndarray) -> np.ndarray:
