@@ -171,3 +171,8 @@ def test_ndcg_ignores_repeated_documents():
 def test_document_mrr():
     result = m.document_mrr(RANKED, RELEVANT, 10)
     assert result["individual_scores"] == [1.0, 0.5, None]
+
+
+def test_threshold_sweep_leaves_unmeasurable_rates_empty():
+    row = m.threshold_sweep([0.5], [True], [True], [0.0])[0]
+    assert row["answer_accuracy"] == 1.0 and row["abstention_accuracy"] is None

@@ -181,12 +181,13 @@ def latency(seconds: Sequence[float]) -> Metric:
 
 def threshold_sweep(top_scores: Sequence[float | None], answerable: Sequence[bool],
                     top_correct: Sequence[bool],
-                    thresholds: Sequence[float]) -> list[dict[str, float]]:
+                    thresholds: Sequence[float]) -> list[dict[str, float | None]]:
     """For each threshold t an item counts as answered iff its top score >= t.
 
     answer_accuracy: share of answerable items answered with a correct top quote;
     abstention_accuracy: share of unanswerable items abstained on;
     wrongly_abstained: share of answerable items abstained on.
+    A rate with no items to measure it on (e.g. no unanswerable items) is None.
     """
     rows = []
     n_ans = sum(1 for a in answerable if a)
@@ -200,9 +201,9 @@ def threshold_sweep(top_scores: Sequence[float | None], answerable: Sequence[boo
         wrong_abst = sum(1 for a, ok in pairs if not a and ok)
         rows.append({
             "threshold": float(t),
-            "answer_accuracy": correct / n_ans if n_ans else 0.0,
-            "abstention_accuracy": abstained_ok / n_unans if n_unans else 0.0,
-            "wrongly_abstained": wrong_abst / n_ans if n_ans else 0.0,
+            "answer_accuracy": correct / n_ans if n_ans else None,
+            "abstention_accuracy": abstained_ok / n_unans if n_unans else None,
+            "wrongly_abstained": wrong_abst / n_ans if n_ans else None,
         })
     return rows
 

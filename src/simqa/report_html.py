@@ -19,7 +19,8 @@ table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #dde;pad
 vertical-align:top;text-align:left}th{background:#f4f6f9}
 .metrics td.v{text-align:right;font-variant-numeric:tabular-nums}
 .meta{color:#555;font-size:.9rem}.plots{display:flex;flex-wrap:wrap;gap:1rem}
-.plot{background:#fff;border:1px solid #dde;width:calc(50% - .6rem);min-width:320px;height:auto}
+.plot{box-sizing:border-box;background:#fff;border:1px solid #dde;width:calc(50% - .5rem);
+min-width:320px;height:auto}
 .plot .grid{stroke:#eee}.plot .tick{font-size:11px;fill:#555}.plot .axis-label{font-size:12px}
 .plot .legend{font-size:12px}.plot .marker-label{font-size:11px;fill:#c0392b}
 tr.fail{background:#fff5f4}tr.fail td:first-child{border-left:4px solid #c0392b}
@@ -140,9 +141,10 @@ def _sweep_plot(data: dict[str, Any]) -> str:
     rows = data["sweep"]["rows"]
     threshold = data["sweep"]["configured_threshold"]
     xs = [r["threshold"] for r in rows]
-    series = {"answer accuracy": [r["answer_accuracy"] for r in rows],
-              "abstention accuracy": [r["abstention_accuracy"] for r in rows],
-              "wrongly abstained": [r["wrongly_abstained"] for r in rows]}
+    names = {"answer accuracy": "answer_accuracy", "abstention accuracy": "abstention_accuracy",
+             "wrongly abstained": "wrongly_abstained"}
+    series = {label: [r[key] for r in rows] for label, key in names.items()
+              if rows and all(r[key] is not None for r in rows)}
     label = "" if threshold is None else f"configured {threshold:g}"
     return curves("plot-sweep", "Answer vs abstention accuracy across abstention thresholds",
                   xs, series, marker=threshold, marker_label=label,

@@ -54,7 +54,8 @@ def run_dict(run: EvalRun, scores: Scores) -> dict[str, Any]:
         "by_type": {k: {m: _round(s) for m, s in v.items()} for k, v in scores.by_type.items()},
         "type_counts": scores.type_counts,
         "sweep": {"configured_threshold": scores.threshold,
-                  "rows": [{k: _round(v) for k, v in row.items()} for row in scores.sweep]},
+                  "rows": [{k: None if v is None else _round(v) for k, v in row.items()}
+                           for row in scores.sweep]},
         "items": [item_dict(r, s) for r, s in zip(run.results, scores.per_item, strict=True)],
     }
 

@@ -45,7 +45,7 @@ class Scores:
     per_item: list[dict[str, float | None]]  # aligned with run.results
     by_type: dict[str, dict[str, float]]  # type -> name -> score
     type_counts: dict[str, int]
-    sweep: list[dict[str, float]]
+    sweep: list[dict[str, float | None]]
     threshold: float | None
 
     def summary(self) -> dict[str, float]:
@@ -143,7 +143,8 @@ def _top_doc(result: ItemResult) -> str | None:
     return result.answer_quotes[0].source_id if result.answer_quotes else None
 
 
-def sweep(results: Sequence[ItemResult], threshold: float | None) -> list[dict[str, float]]:
+def sweep(results: Sequence[ItemResult],
+          threshold: float | None) -> list[dict[str, float | None]]:
     """Answer vs abstention accuracy if the system answered iff its top score >= t."""
     scope = [r for r in results if r.item.expected_status in ABSTAIN_SCOPE
              and (r.item.answers or not r.item.answerable)]
