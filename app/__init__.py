@@ -44,12 +44,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions["simqa"] = _engine_state(app)
 
-    from app import api, errors, pages, sources
+    from app import api, embed, errors, pages, sources
 
     errors.register(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(sources.bp)
+    embed.register(app)  # /widget.js, /embed, /widget; CORS for allowed sites
     return app
 
 
