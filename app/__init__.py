@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 
+from app import limits, logging_setup
 from app.engine_state import EngineState
 
 # App settings (Flask config keys). Each can be set as SIMQA_<KEY>, e.g. SIMQA_MAX_CONTENT_LENGTH.
@@ -21,6 +22,9 @@ DEFAULTS: dict[str, Any] = {
     "ENGINE": None,
     # test_config only: a callable(settings) -> Engine used instead of Engine.load.
     "ENGINE_LOADER": None,
+    # Rate limits, trusted proxies, in-flight cap (app/limits.py); log counters (logging_setup).
+    **limits.DEFAULTS,
+    **logging_setup.DEFAULTS,
 }
 
 
@@ -44,13 +48,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions["simqa"] = _engine_state(app)
 
-    from app import api, embed, errors, pages, sources
+    from app import api, embed, errors, pages, security, sources
 
     errors.register(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(sources.bp)
     embed.register(app)  # /widget.js, /embed, /widget; CORS for allowed sites
+    security.register(app)
+    limits.register(app)  # after the blueprints: it wraps api.ask in its own rate limit
+    logging_setup.register(app)
     return app
 
 

@@ -1,7 +1,8 @@
 """gunicorn settings for simqa: `gunicorn -c python:app.gunicorn_conf app.wsgi:app`.
 
-Environment: SIMQA_HOST (127.0.0.1), SIMQA_PORT (8000), SIMQA_WORKERS (2), SIMQA_THREADS (4),
-SIMQA_TORCH_THREADS (1, torch threads per worker), SIMQA_TIMEOUT (120 s).
+Environment: SIMQA_HOST (127.0.0.1), SIMQA_PORT (8000), SIMQA_WORKERS (2), SIMQA_THREADS (8),
+SIMQA_TORCH_THREADS (1, torch threads per worker), SIMQA_TIMEOUT (120 s), SIMQA_PIDFILE (none;
+`kill -HUP` of that pid reloads the workers, e.g. after `simqa index`).
 Command-line flags (e.g. --bind) override these.
 """
 
@@ -23,7 +24,9 @@ bind = [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"]
 # fork-safe once used). Threads share the worker's engine read-only.
 workers = _int("SIMQA_WORKERS", 2)
 worker_class = "gthread"
-threads = _int("SIMQA_THREADS", 4)
+# More threads than SIMQA_MAX_IN_FLIGHT (6), so a thread is always free to answer "busy" (503)
+# at once instead of leaving requests queued behind slow ones.
+threads = _int("SIMQA_THREADS", 8)
 preload_app = False
 
 # A worker loads the model and index before serving (about 10 s; longer if it builds the index).
@@ -49,7 +52,13 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-# Logs: no client address and no query string (questions travel only in POST bodies).
+# A graceful reload (`kill -HUP <pid>`) starts workers that load the current index, then
+# stops the old ones once their requests are done (docs/operations.md).
+pidfile = os.environ.get("SIMQA_PIDFILE", "").strip() or None
+
+# Logs: no client address, no path as typed, no query string, no request headers
+# (app/logging_setup.py). The access log writes the matched route, e.g. /api/sources/<source_id>.
+logger_class = "app.logging_setup.PrivateLogger"
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s'

@@ -19,6 +19,7 @@ ERROR_CODES = [
     "not_found",
     "unknown_source",
     "too_many_requests",
+    "server_busy",
     "internal_error",
     "engine_unavailable",
 ]
@@ -50,11 +51,22 @@ _RETRY_AFTER = {
     }
 }
 
+_BUSY = {
+    **_error(
+        "The server is handling as many requests as it can (`server_busy`); try again after "
+        "`Retry-After` seconds."
+    ),
+    "headers": _RETRY_AFTER,
+}
+
 _COMMON_ERRORS = {
     "405": _error(
         "Wrong method for this address (`method_not_allowed`); `Allow` lists the right ones."
     ),
-    "429": _error("Too many requests from this client (`too_many_requests`)."),
+    "429": {
+        **_error("Too many requests from this client (`too_many_requests`)."),
+        "headers": _RETRY_AFTER,
+    },
     "500": _error("Unexpected failure (`internal_error`); the body carries a `request_id`."),
 }
 
@@ -288,8 +300,9 @@ def document(max_question_chars: int = 500) -> dict[str, Any]:
                         ),
                         "503": {
                             **_error(
-                                "The model or index is not loaded (`engine_unavailable`). "
-                                "Crisis questions are still answered with 200."
+                                "The model or index is not loaded (`engine_unavailable`); "
+                                "crisis questions are still answered with 200. Or the server "
+                                "is at its in-flight limit (`server_busy`)."
                             ),
                             "headers": _RETRY_AFTER,
                         },
@@ -304,7 +317,7 @@ def document(max_question_chars: int = 500) -> dict[str, Any]:
                     "responses": {
                         "200": _json(_ref("SourceList"), "Every source, without its text."),
                         "503": {
-                            **_error("Not loaded (`engine_unavailable`)."),
+                            **_error("Not loaded (`engine_unavailable`) or busy (`server_busy`)."),
                             "headers": _RETRY_AFTER,
                         },
                         **_COMMON_ERRORS,
@@ -327,7 +340,7 @@ def document(max_question_chars: int = 500) -> dict[str, Any]:
                         "200": _json(_ref("SourceDocument"), "The source and its text."),
                         "404": _error("No source with that id (`unknown_source`)."),
                         "503": {
-                            **_error("Not loaded (`engine_unavailable`)."),
+                            **_error("Not loaded (`engine_unavailable`) or busy (`server_busy`)."),
                             "headers": _RETRY_AFTER,
                         },
                         **_COMMON_ERRORS,
@@ -360,6 +373,7 @@ def document(max_question_chars: int = 500) -> dict[str, Any]:
                             "description": "OpenAPI 3.1 document.",
                             "content": {"application/json": {"schema": {"type": "object"}}},
                         },
+                        "503": _BUSY,
                         **_COMMON_ERRORS,
                     },
                 }
