@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup browser run test test-fast lint index bench eval clean
+.PHONY: setup browser system-deps run test test-fast lint index bench eval clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,13 +22,16 @@ setup: $(VENV)/.installed
 browser:
 	bash scripts/install-browser.sh
 
+system-deps:
+	bash scripts/install-system-deps.sh
+
 index: setup
 	$(VENV)/bin/simqa index
 
 run: setup index
 	$(VENV)/bin/simqa serve
 
-test: setup browser
+test: setup browser system-deps
 	$(VENV)/bin/ruff check src app tests bench
 	$(PY) -m pytest -q
 
