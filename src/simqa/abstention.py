@@ -2,21 +2,62 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
-from simqa.ranking import Ranked
+import numpy as np
 
-# Logistic weights over (top score, margin to runner-up, question-word coverage of the top unit).
-_BIAS = -6.0
-_TOP = 4.0
-_MARGIN = 2.0
-_COVERAGE = 2.0
+from simqa.ranking import FEATURES, Ranked
+from simqa.store import IndexData
+
+SIGNALS = (
+    "top_score", "margin", "dense_sentence", "dense_context", "covered_idf",
+    "unknown_idf", "missing_idf_max", "bias",
+)
+_WEIGHTS_FILE = Path(__file__).with_name("abstention_weights.json")
+_FALLBACK = {"top_score": 4.0, "margin": 2.0, "dense_sentence": 0.0, "dense_context": 0.0,
+             "covered_idf": 2.0, "unknown_idf": -3.0, "missing_idf_max": 0.0, "bias": -6.0}
 
 
-def confidence(ranked: Ranked) -> float:
+def load_weights(path: Path = _WEIGHTS_FILE) -> np.ndarray:
+    table = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {
+        "signals": list(SIGNALS), "weights": [_FALLBACK[s] for s in SIGNALS]}
+    weights = dict(zip(table["signals"], table["weights"], strict=True))
+    return np.array([weights.get(name, 0.0) for name in SIGNALS], dtype=np.float64)
+
+
+WEIGHTS = load_weights()
+
+
+def signals(ranked: Ranked, index: IndexData) -> np.ndarray:
+    """How sure the best candidate answers: its score, lead, closeness, and which question
+    words (weighted by rarity) it covers or the corpus never uses at all."""
+    values = np.zeros(len(SIGNALS), dtype=np.float64)
+    values[-1] = 1.0
+    if not len(ranked.scores):
+        return values
+    top_id = int(ranked.sentence_ids[0])
+    column = {name: i for i, name in enumerate(FEATURES)}
+    query = set(ranked.query_tokens)
+    # A token the corpus never uses weighs as much as the rarest one it does use.
+    ceiling = max(index.idf.values(), default=1.0)
+    weight = {t: index.idf.get(t, ceiling) for t in query}
+    total = sum(weight.values()) or 1.0
+    context = index.context_tokens[top_id]
+    missing = [weight[t] for t in query if t not in context]
+    values[0] = ranked.scores[0]
+    values[1] = ranked.scores[0] - ranked.scores[1] if len(ranked.scores) > 1 else 1.0
+    values[2] = ranked.features[0, column["dense_sentence"]]
+    values[3] = ranked.features[0, column["dense_context"]]
+    values[4] = sum(weight[t] for t in query if t in context) / total
+    values[5] = sum(weight[t] for t in query if t not in index.idf) / total
+    values[6] = max(missing, default=0.0) / ceiling
+    return values
+
+
+def confidence(ranked: Ranked, index: IndexData, weights: np.ndarray = WEIGHTS) -> float:
     if not len(ranked.scores):
         return 0.0
-    top = float(ranked.scores[0])
-    margin = top - float(ranked.scores[1]) if len(ranked.scores) > 1 else top
-    value = _BIAS + _TOP * top + _MARGIN * margin + _COVERAGE * float(ranked.coverage[0])
-    return round(1.0 / (1.0 + math.exp(-value)), 4)
+    value = float(signals(ranked, index) @ weights)
+    return round(1.0 / (1.0 + math.exp(-max(min(value, 50.0), -50.0))), 4)

@@ -29,25 +29,30 @@ QUESTION_TYPES = ("who", "when", "number", "why", "where", "definition", "how", 
 
 
 def question_type(question: str) -> str:
-    q = " " + re.sub(r"\s+", " ", question.lower()) + " "
-    if re.search(r"\b(how many|how much|how long|what number|what percentage|what proportion|"
-                 r"how often)\b", q):
+    """The answer type a question asks for, read from its question words, not its topic."""
+    q = " " + re.sub(r"\s+", " ", question.lower().replace("’", "'")) + " "
+    lead = re.sub(r"^\W*(?:(?:so|and|but|ok|okay|please|hi|hey),? )*", "", q.strip())
+    if re.search(r"\b(how many|how much|how long|what number|what percentage|"
+                 r"what proportion|how often)\b", q):
         return "number"
-    if re.search(r"\b(when|what year|what month|what date|which year|which month|what day|"
-                 r"date)\b", q):
+    if re.match(r"(when|what (year|month|date|day)|which (year|month|date|day)|"
+                r"on what date|in what year)\b", lead) or re.search(
+            r"\b(what|which) (year|month|date|day)\b|\bwhat's the date\b|\bwhat date\b", q):
         return "when"
-    if re.search(r"\b(who|whom|whose)\b", q) or re.search(
-            r"\bwhich (\w+ )?(person|people|organisations?|organizations?|group|body|bodies|"
-            r"company|trust|research group|police|team|man|woman)\b", q):
+    if re.match(r"(who|whom|whose)\b", lead) or re.search(r"\b(who|whom|whose)\b", q) and not \
+            re.search(r"\b(people|those|someone) who\b", q) or re.search(
+            r"\bwhich (\w+ ){0,3}(person|people|organisations?|organizations?|group|body|bodies|"
+            r"company|trust|research group|team|man|woman)\b", q):
         return "who"
     if re.search(r"\bwhy\b", q):
         return "why"
-    if re.search(r"\bwhere\b", q):
+    if re.match(r"where\b", lead) or re.search(r"\bwhere (did|does|do|is|was|were|can)\b", q):
         return "where"
-    if re.search(r"\b(stand for|stands for|what('s| is| are|s) (an? )?[a-z]{2,6} ?\??\s*$|"
-                 r"define|definition|meaning of|what does \w+ mean)\b", q):
+    if re.search(r"\b(stand for|stands for|define|definition|meaning of|what does \w+ mean)\b",
+                 q) or re.match(r"(what's|whats|what is|what are) (an? )?[a-z0-9]{2,8}s? ?\??$",
+                                lead.strip()):
         return "definition"
-    if re.search(r"\bhow\b", q):
+    if re.match(r"how\b", lead) or re.search(r"\bhow (do|does|did|should|can|were|was|is)\b", q):
         return "how"
     return "other"
 

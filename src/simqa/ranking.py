@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -17,14 +19,26 @@ FEATURES = (
     "reference", "short", "row", "bullet",
 )
 
-# Weights of the linear ranker (see bench/README.md and CHANGES.md for how they were set).
-WEIGHTS = {
+_WEIGHTS_FILE = Path(__file__).with_name("ranker_weights.json")
+# Used only when ranker_weights.json (written by scripts/train_ranker.py) is absent.
+_FALLBACK_WEIGHTS = {
     "dense_sentence": 1.0, "dense_context": 0.8, "dense_passage": 0.3,
     "bm25_sentence": 0.5, "bm25_passage": 0.2, "rrf": 4.0,
     "coverage": 0.8, "coverage_context": 0.3, "type_match": 0.15,
     "heading": -1.0, "toc": -1.5, "lead_in": -0.3, "reference": -0.4, "short": -0.2,
     "row": 0.0, "bullet": 0.0,
 }
+
+
+def load_weights(path: Path = _WEIGHTS_FILE) -> dict[str, float]:
+    if not path.exists():
+        return dict(_FALLBACK_WEIGHTS)
+    table = json.loads(path.read_text(encoding="utf-8"))
+    learnt = dict(zip(table["features"], table["weights"], strict=True))
+    return {name: float(learnt.get(name, 0.0)) for name in FEATURES}
+
+
+WEIGHTS = load_weights()
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,7 @@ class Ranked:
     features: np.ndarray  # rows aligned with sentence_ids, columns with FEATURES
     coverage: np.ndarray
     qtype: str
+    query_tokens: tuple[str, ...]
 
 
 def feature_matrix(
@@ -88,6 +103,7 @@ def rank(question: str, retrieved: Retrieved, index: IndexData,
         features=features[order],
         coverage=coverage[order],
         qtype=qtype,
+        query_tokens=retrieved.query_tokens,
     )
 
 

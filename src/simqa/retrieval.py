@@ -28,6 +28,18 @@ class Retrieved:
     rank_bm25: np.ndarray
 
 
+    def subset(self, keep: np.ndarray) -> Retrieved:
+        """Only the candidates where keep is True, ranks recomputed (used to build training
+        questions whose answer is not in the corpus)."""
+        dense, lexical = self.dense_sentence[keep], self.bm25_sentence[keep]
+        return Retrieved(
+            query_tokens=self.query_tokens, ids=self.ids[keep], dense_sentence=dense,
+            dense_context=self.dense_context[keep], dense_passage=self.dense_passage[keep],
+            bm25_sentence=lexical, bm25_passage=self.bm25_passage[keep],
+            rank_dense=_ranks(dense + self.dense_context[keep]), rank_bm25=_ranks(lexical),
+        )
+
+
 class Retriever:
     def __init__(self, index: IndexData) -> None:
         self.index = index

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import time
@@ -16,7 +17,7 @@ import faiss
 import numpy as np
 from tqdm import tqdm
 
-from simqa import __version__
+from simqa import __version__, chunking, lexicon
 from simqa.chunking import PASSAGE_WORDS, split_document
 from simqa.corpus import corpus_digest
 from simqa.embedding import Embedder
@@ -56,6 +57,7 @@ class IndexData:
     lexicon: Lexicon
     sentence_tokens: tuple[frozenset[str], ...]
     context_tokens: tuple[frozenset[str], ...]  # the unit's own, its heading's and neighbours'
+    idf: dict[str, float]  # over units; a token the corpus never uses is absent
 
     @property
     def corpus_version(self) -> str:
@@ -63,9 +65,17 @@ class IndexData:
 
 
 def corpus_version(documents: list[Document], model_name: str, dimension: int) -> str:
-    """Hash of the corpus and of every setting that changes what the index holds."""
+    """Hash of the corpus and of everything that changes what the index holds: the model,
+    the format, and the code that cuts units and tokens."""
     facts = f"{corpus_digest(documents)}|{model_name}|{dimension}|{PASSAGE_WORDS}|{FORMAT_VERSION}"
-    return hashlib.sha256(facts.encode()).hexdigest()[:16]
+    return hashlib.sha256((facts + _splitting_code_digest()).encode()).hexdigest()[:16]
+
+
+def _splitting_code_digest() -> str:
+    digest = hashlib.sha256()
+    for module in (chunking, lexicon):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
 
 
 def current_path(index_dir: str | Path) -> Path | None:
@@ -260,7 +270,17 @@ def _read(path: Path, manifest: dict[str, Any]) -> IndexData:
         lexicon=lexicon,
         sentence_tokens=own,
         context_tokens=tuple(_context_tokens(lexicon, sentences, own)),
+        idf=_idf(own),
     )
+
+
+def _idf(unit_tokens: tuple[frozenset[str], ...]) -> dict[str, float]:
+    frequency: dict[str, int] = {}
+    for tokens in unit_tokens:
+        for token in tokens:
+            frequency[token] = frequency.get(token, 0) + 1
+    count = len(unit_tokens)
+    return {t: math.log(1 + (count - df + 0.5) / (df + 0.5)) for t, df in frequency.items()}
 
 
 def _context_tokens(lexicon: Lexicon, sentences: list[Sentence],
