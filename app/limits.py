@@ -122,7 +122,8 @@ def _retry_after(limiter: Limiter) -> int:
     if limit is None:
         return 60
     try:
-        return max(1, math.ceil(limit.reset_at - time.time()))
+        reset_at = float(limit.window[0])  # when the window frees a request (epoch seconds)
+        return max(1, math.ceil(reset_at - time.time()))
     except Exception:  # the store went away between the check and now
         return 60
 
