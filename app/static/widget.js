@@ -181,6 +181,7 @@
     open() {
       if (this.inline || this._isOpen) return;
       this._isOpen = true;
+      this._applyAccent(); // the page's own --simqa-accent may have loaded since
       this._sync();
       this._question.focus();
       warmUp();
@@ -370,12 +371,13 @@
       const below = Math.max(0, window.innerHeight - viewport.height - viewport.offsetTop);
       this._root.style.setProperty("--simqa-viewport-height", `${viewport.height}px`);
       this._root.style.setProperty("--simqa-viewport-bottom", `${below}px`);
-      this._root.classList.toggle("is-short", viewport.height < 420);
+      this._root.classList.toggle("is-short", viewport.height < 500);
     }
 
-    _reveal(card) {
+    // Scrolls the log (never the host page) so the new question and its answer start in view.
+    _reveal(element) {
       const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-      this._log.scrollTo({ top: card.offsetTop - 8, behavior: smooth ? "smooth" : "auto" });
+      this._log.scrollTo({ top: element.offsetTop - 8, behavior: smooth ? "smooth" : "auto" });
     }
 
     _unavailableCard(message) {
@@ -399,6 +401,7 @@
       this._status.textContent = "Searching the documents\u2026";
       this._question.value = "";
       let card;
+      let top = null;
       let failed = false;
       let render = null;
       try {
@@ -408,7 +411,8 @@
         failed = true;
       }
       if (render) {
-        this._log.append(render.renderQuestion(question));
+        top = render.renderQuestion(question);
+        this._log.append(top);
         const pending = render.renderPending();
         this._log.append(pending);
         card = await this._answerCard(render, question);
@@ -420,7 +424,7 @@
       this._log.append(card);
       this._busy = false;
       this._send.removeAttribute("aria-disabled");
-      this._reveal(card);
+      this._reveal(top || card);
     }
 
     async _answerCard(render, question) {
