@@ -93,8 +93,8 @@ class PrivateLogger(_GunicornLogger):  # type: ignore[misc,valid-type]
         method = atoms.get("m") if atoms.get("m") in KNOWN_METHODS else "OTHER"
         route = environ.get(ROUTE_KEY) or "-"
         protocol = atoms.get("H") or "-"
-        for name in [k for k in atoms if k.endswith("}i")]:
-            del atoms[name]  # request headers may carry anything
+        for name in [k for k in atoms if k.endswith(("}i", "}e"))]:
+            del atoms[name]  # request headers and the WSGI environ may carry anything
         atoms.update(
             h="-", u="-", f="-", a="-", q="", m=method, U=route, r=f"{method} {route} {protocol}"
         )
