@@ -236,3 +236,19 @@ def test_baseline_sentence_splitter_keeps_offsets():
     pieces = [text[s:e] for s, e in spans]
     assert pieces == ["Title line", "First one.", "Second (2013) one!",
                       "\u201cThird\u201d? fourth stays.", "Last"]
+
+
+def test_a_question_that_raises_is_a_failed_result_not_a_crash(dataset):
+    class Flaky(ScriptedSystem):
+        def ask(self, question):
+            if question == "hello":
+                raise ValueError("question too long")
+            return super().ask(question)
+
+    run = evaluate(Flaky(), dataset, progress=False)
+    data = run_dict(run, score_run(run))
+    hello = next(i for i in data["items"] if i["id"] == "q7")
+    assert hello["status"] == "error" and hello["failed"]
+    assert hello["message"] == "ValueError: question too long"
+    assert len(data["items"]) == len(ITEMS)
+    assert "1 question(s) raised an error, e.g. q7: ValueError" in terminal_summary(data)

@@ -186,10 +186,16 @@ def evaluate(system: System, dataset: Dataset, *, name: str = "simqa",
         items = tqdm(dataset.items, desc=f"eval {dataset.name} ({name})", unit="q")
     for item in items:
         began = time.perf_counter()
-        answer = system.ask(item.question)
+        try:
+            answer = system.ask(item.question)
+        except Exception as error:  # one failing question is a result, not the end of the run
+            answer = Answer("error", item.question, f"{type(error).__name__}: {error}")
         seconds = time.perf_counter() - began
         checks = check_quotes(answer, texts)
-        ranked, ranked_from = rank_documents(system, item, checks)
+        try:
+            ranked, ranked_from = rank_documents(system, item, checks)
+        except Exception:
+            ranked, ranked_from = (), "error"
         results.append(ItemResult(
             item=item, status=answer.status, quotes=checks, seconds=seconds,
             ranked_docs=ranked, ranked_from=ranked_from,

@@ -24,6 +24,7 @@ def item_dict(result: ItemResult, scores: dict[str, float | None]) -> dict[str, 
         "id": item.id, "line": item.line, "question": item.question, "type": item.type,
         "answerable": item.answerable, "expected_status": item.expected_status,
         "status": result.status, "failed": is_failure(result, scores),
+        "message": result.message if result.status == "error" else "",
         "seconds": round(result.seconds, 6),
         "quotes": [{"source_id": q.source_id, "start": q.start, "end": q.end, "text": q.text,
                     "score": round(q.score, 6), "role": q.role, "verbatim": q.verbatim}
@@ -130,6 +131,10 @@ def terminal_summary(data: dict[str, Any]) -> str:
             cells = "".join(f"{values[c]:>{w}.3f}" if c in values else f"{'-':>{w}}"
                             for c, w in zip(columns, widths, strict=True))
             lines.append(f"  {kind:<{name_width}}{data['type_counts'][kind]:>5}{cells}")
+    errors = [i for i in data["items"] if i["status"] == "error"]
+    if errors:
+        lines.append(f"\n  {len(errors)} question(s) raised an error, e.g. {errors[0]['id']}: "
+                     f"{errors[0]['message']}")
     failures = sum(1 for i in data["items"] if i["failed"])
     lines.append(f"\n  {failures} of {len(data['items'])} questions failed")
     return "\n".join(lines)
