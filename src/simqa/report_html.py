@@ -206,6 +206,7 @@ def _items_table(data: dict[str, Any]) -> str:
             f"<td><code>{escape(i['id'])}</code><div class='src'>{escape(i['type'])}</div></td>"
             f"<td>{escape(i['question'])}<div class='src'>expected {escape(i['expected_status'])}"
             f", got <strong>{escape(i['status'])}</strong> · {i['seconds'] * 1000:.0f} ms</div>"
+            f"<div class='src'>{escape(i.get('message', ''))}</div>"
             f"<div class='src'>{escape(scores)}</div></td>"
             f"<td>{''.join(_quote(q) for q in i['quotes'])}{ranked}</td>"
             f"<td>{_gold(i['gold'])}</td></tr>")
