@@ -62,7 +62,8 @@ def prepare(engine: Engine, questions: list[dict]) -> list[Item]:
             if unit.doc_id == doc_id and overlap > 0.5 * min(end - start, unit.end - unit.start):
                 labels[row] = 1
         features, _ = ranking.feature_matrix(retrieved, engine.index,
-                                             question_type(question["question"]))
+                                             question_type(question["question"]),
+                                             question["question"])
         items.append(Item(question["question"], retrieved, features, labels, doc_id))
     return items
 

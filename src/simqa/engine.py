@@ -133,7 +133,7 @@ class Engine:
                 encode_seconds: float) -> Answer:
         started = time.perf_counter()
         ranked = self._rank(question, expanded, vector)
-        sure = confidence(ranked)
+        sure = confidence(ranked, self.index)
         spans = self._spans(ranked)
         answered = bool(spans) and sure >= self.settings.abstain_threshold
         quotes = self._quotes(spans, sure, answered)

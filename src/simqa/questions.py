@@ -23,6 +23,11 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:of\s+
 _TITLE = re.compile(r"\b(?:Professor|Dr|Sergeant|Sir|Lord|Mr|Mrs|Ms|Director|Chair|lead|"
                     r"Network|Trust|Police|Coalition|Board|NHS|Council|Partners?|Office|"
                     r"Constabulary|Service|Committee|England)\b")
+_PERSON = re.compile(r"\b(?:Professor|Prof|Dr|Sergeant|Sgt|Sir|Lord|Lady|Dame|Mr|Mrs|Ms|Miss)\.?"
+                     r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?")
+_DURATION = re.compile(r"\b\d+(?:\s*(?:–|-|to)\s*\d+)?\s*(?:months?|weeks?|years?|days?|hours?)\b"
+                       r"|\b(?:a|one|two|three|four|five|six|several) (?:months?|weeks?|years?)\b",
+                       re.I)
 _DEFINITION = re.compile(r"\b(?:is an?|are|means|refers to|stands for|known as)\b|\([A-Z]{2,}s?\)")
 
 QUESTION_TYPES = ("who", "when", "number", "why", "where", "definition", "how", "other")
@@ -55,6 +60,26 @@ def question_type(question: str) -> str:
     if re.match(r"how\b", lead) or re.search(r"\bhow (do|does|did|should|can|were|was|is)\b", q):
         return "how"
     return "other"
+
+
+def offers_new(kind: str, text: str, question: str) -> float:
+    """1.0 when the text holds an instance of what the question asks for (a date, a number,
+    a name, a place) that the question itself does not already contain."""
+    patterns = {
+        "when": (_DATE,),
+        "number": (_DURATION,) if "how long" in question.lower() else (_NUMBER,),
+        "who": (_PERSON, _NAME),
+        "where": (_PLACE,),
+    }.get(kind)
+    if patterns is None:
+        return offers(kind, text)
+    asked = question.lower()
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            words = re.findall(r"\w+", match.group(0).lower())
+            if any(w not in asked for w in words if w not in {"in", "at", "on", "the", "of"}):
+                return 1.0
+    return 0.0
 
 
 def offers(kind: str, text: str) -> float:

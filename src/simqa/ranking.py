@@ -9,14 +9,14 @@ from pathlib import Path
 
 import numpy as np
 
-from simqa.questions import offers, question_type
+from simqa.questions import offers, offers_new, question_type
 from simqa.retrieval import Retrieved
 from simqa.store import IndexData
 
 FEATURES = (
     "dense_sentence", "dense_context", "dense_passage", "bm25_sentence", "bm25_passage",
     "rrf", "coverage", "coverage_context", "type_match", "heading", "toc", "lead_in",
-    "reference", "short", "row", "bullet",
+    "reference", "short", "row", "bullet", "bigrams", "type_new",
 )
 
 _WEIGHTS_FILE = Path(__file__).with_name("ranker_weights.json")
@@ -26,7 +26,7 @@ _FALLBACK_WEIGHTS = {
     "bm25_sentence": 0.5, "bm25_passage": 0.2, "rrf": 4.0,
     "coverage": 0.8, "coverage_context": 0.3, "type_match": 0.15,
     "heading": -1.0, "toc": -1.5, "lead_in": -0.3, "reference": -0.4, "short": -0.2,
-    "row": 0.0, "bullet": 0.0,
+    "row": 0.0, "bullet": 0.0, "bigrams": 0.3, "type_new": 0.3,
 }
 
 
@@ -52,10 +52,12 @@ class Ranked:
 
 
 def feature_matrix(
-    retrieved: Retrieved, index: IndexData, qtype: str
+    retrieved: Retrieved, index: IndexData, qtype: str, question: str = ""
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rows of FEATURES for each retrieved candidate, plus its plain question-word coverage."""
     query = set(retrieved.query_tokens)
+    sequence = retrieved.query_tokens
+    bigrams = set(zip(sequence, sequence[1:], strict=False))
     weights = {t: 1.0 for t in query}
     total = sum(weights.values()) or 1.0
     long_forms = _long_forms_asked(retrieved.query_tokens, index) if qtype == "definition" else ()
@@ -86,6 +88,8 @@ def feature_matrix(
             float(len(sentence.text) < 40),
             float(sentence.kind == "row"),
             float(sentence.kind == "bullet"),
+            len(bigrams & index.sentence_bigrams[int(sid)]) / len(bigrams) if bigrams else 0.0,
+            offers_new(qtype, sentence.text, question),
         )
     return rows, coverage
 
@@ -93,7 +97,7 @@ def feature_matrix(
 def rank(question: str, retrieved: Retrieved, index: IndexData,
          weights: dict[str, float] | None = None) -> Ranked:
     qtype = question_type(question)
-    features, coverage = feature_matrix(retrieved, index, qtype)
+    features, coverage = feature_matrix(retrieved, index, qtype, question)
     w = np.array([(weights or WEIGHTS)[name] for name in FEATURES], dtype=np.float32)
     scores = features @ w
     order = np.argsort(-scores, kind="stable")

@@ -58,6 +58,7 @@ class IndexData:
     sentence_tokens: tuple[frozenset[str], ...]
     context_tokens: tuple[frozenset[str], ...]  # the unit's own, its heading's and neighbours'
     idf: dict[str, float]  # over units; a token the corpus never uses is absent
+    sentence_bigrams: tuple[frozenset[tuple[str, str]], ...]
 
     @property
     def corpus_version(self) -> str:
@@ -253,7 +254,8 @@ def _read(path: Path, manifest: dict[str, Any]) -> IndexData:
         if documents[unit.doc_id].text[unit.start : unit.end] != unit.text:
             raise ValueError(f"unit {unit.id} of {unit.doc_id} does not match its offsets")
     lexicon = Lexicon(json.loads((path / "lexicon.json").read_text(encoding="utf-8"))["acronyms"])
-    own = tuple(frozenset(lexicon.tokens(s.text)) for s in sentences)
+    sequences = [lexicon.tokens(s.text) for s in sentences]
+    own = tuple(frozenset(tokens) for tokens in sequences)
     return IndexData(
         path=path,
         manifest=manifest,
@@ -271,6 +273,7 @@ def _read(path: Path, manifest: dict[str, Any]) -> IndexData:
         sentence_tokens=own,
         context_tokens=tuple(_context_tokens(lexicon, sentences, own)),
         idf=_idf(own),
+        sentence_bigrams=tuple(frozenset(zip(t, t[1:], strict=False)) for t in sequences),
     )
 
 
