@@ -7,6 +7,7 @@ import re
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
 from app import origins
+from app.security import content_security_policy
 
 bp = Blueprint("embed", __name__)
 
@@ -56,19 +57,11 @@ def widget_js() -> Response:
 def embed() -> Response:
     """The chat alone, for an <iframe> on sites whose CSP forbids other sites' scripts."""
     response = Response(render_template("embed.html", **_options()), mimetype="text/html")
-    # Only allow-listed sites may frame this page: browsers enforce it, no Origin check needed.
-    response.headers["Content-Security-Policy"] = _embed_policy(current_app)
+    # Only allow-listed sites may frame this page (origins.frame_ancestors): the browser
+    # enforces it, no Origin check needed. Set here so /embed never depends on a default; it is
+    # the policy security.py sends everywhere, so there is never a second, conflicting one.
+    response.headers["Content-Security-Policy"] = content_security_policy(current_app)
     return response
-
-
-def _embed_policy(app: Flask) -> str:
-    """security.py's whole policy where it exists (its frame-ancestors is this same allow-list,
-    and it keeps a policy a view has set), else frame-ancestors alone."""
-    try:
-        from app.security import content_security_policy
-    except ImportError:
-        return f"frame-ancestors {origins.frame_ancestors(app)}"
-    return content_security_policy(app)
 
 
 @bp.get("/widget")

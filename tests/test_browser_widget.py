@@ -665,3 +665,36 @@ def test_configurator_preview_and_snippet(sites, visit, artifacts):
     assert "copied" in page.inner_text("#copy-status").lower()
     assert page.evaluate("navigator.clipboard.readText()") == page.input_value("#snippet")
     v.assert_clean()
+
+
+def test_with_the_engine_down_the_widget_still_gives_crisis_help(serve_app, visit):
+    from app import create_app
+
+    def cannot_load(settings):
+        raise OSError("no index")
+
+    app = create_app({"ENGINE_LOADER": cannot_load, "RATELIMIT_ENABLED": False})
+    host = HostSite()
+    with serve_app(app) as simqa, serve_app(host) as host_url:
+        app.config["ALLOWED_ORIGINS"] = host_url
+        path = host.add("/down", head=snippet(simqa))
+        v = visit(host_url + path, (host_url, simqa))
+        page = open_widget(v)
+        card = ask_widget(page, "Who developed SIM?")
+        assert "simqa-error" in card.get_attribute("class")
+        assert "116 123" in card.inner_text()
+        assert page.locator("simqa-chat textarea").input_value() == "Who developed SIM?"
+        page.locator("simqa-chat textarea").fill("")
+        card = ask_widget(page, "I want to end my life", status="crisis")
+        assert card.locator('a[href="tel:116123"]').count() == 1
+        v.assert_clean()
+
+
+def test_pasting_the_snippet_twice_gives_one_chat(sites, visit):
+    tag = snippet(sites["simqa"], title="Once")
+    path = sites["host"].add("/twice", head=tag + tag)
+    v = visit(sites["allowed"] + path, (sites["allowed"], sites["simqa"]))
+    v.page.locator("simqa-chat .launcher").wait_for()
+    assert v.page.locator("simqa-chat").count() == 1
+    open_widget(v)
+    v.assert_clean()

@@ -118,6 +118,16 @@ def test_errors_from_the_api_carry_cors_headers_so_the_widget_can_read_them(embe
     assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
 
 
+def test_a_rate_limited_answer_is_readable_by_the_widget(make_client):
+    client = make_client(ALLOWED, RATELIMIT_ENABLED=True, RATELIMIT_ASK="1 per minute")
+    assert ask(client, ALLOWED).status_code == 200
+    response = ask(client, ALLOWED)
+    assert response.status_code == 429
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert "Retry-After" in response.headers["Access-Control-Expose-Headers"]
+    assert response.get_json()["error"]["message"]
+
+
 @pytest.mark.parametrize(
     "path",
     ["/widget.js", "/static/widget.js", "/static/widget.css", "/static/simqa-render.js",
@@ -158,9 +168,9 @@ def csp_directives(response) -> dict[str, str]:
 def test_embed_may_be_framed_only_by_the_allow_list(embed_client):
     response = embed_client.get("/embed")
     assert response.status_code == 200
-    assert csp_directives(response)["frame-ancestors"] == (
-        "https://www.example.nhs.uk http://127.0.0.1:8080"
-    )
+    directives = csp_directives(response)
+    assert directives["frame-ancestors"] == "https://www.example.nhs.uk http://127.0.0.1:8080"
+    assert directives["script-src"] == "'self'"  # still no inline script in the frame
 
 
 def test_embed_may_be_framed_by_nobody_by_default(make_client):

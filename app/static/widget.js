@@ -454,6 +454,7 @@
   // The script tag's data-* options go to every <simqa-chat> that does not set them itself;
   // with no <simqa-chat> on the page, one floating chat is added to the body.
   function start() {
+    if (customElements.get("simqa-chat")) return; // two copies waited for DOMContentLoaded
     const options = {};
     for (const [data, attribute] of SCRIPT_OPTIONS) {
       const value = script ? script.dataset[data] : undefined;
