@@ -22,8 +22,8 @@ from simqa.retrieval import Retriever
 from simqa.safety import route, strip_instructions
 from simqa.store import IndexData, StaleIndex, build_index, corpus_version, load_index
 
-SUPPORT_MARGIN = 0.35  # a supporting quote scores within this of the answer
-NEIGHBOUR_MARGIN = 0.15  # a neighbouring unit this close to the best joins its quote
+SUPPORT_RANK = 5  # supporting quotes come from this many best-ranked units
+NEIGHBOUR_RANK = 3  # a neighbour of the best unit ranked this high joins its quote
 
 
 class QuestionError(ValueError):
@@ -160,17 +160,15 @@ class Engine:
         sentences, documents = self.index.sentences, self.index.documents
         chosen: list[tuple[Span, float]] = []
         seen_texts: set[str] = set()
-        top = float(ranked.scores[0]) if len(ranked.scores) else 0.0
         candidates: list[tuple[Span, float]] = []
-        score_of = {int(i): float(v) for i, v in zip(ranked.sentence_ids, ranked.scores,
-                                                     strict=True)}
-        for sid, score in zip(ranked.sentence_ids, ranked.scores, strict=True):
+        near_top = {int(i) for i in ranked.sentence_ids[:NEIGHBOUR_RANK]}
+        for position, (sid, score) in enumerate(zip(ranked.sentence_ids, ranked.scores,
+                                                    strict=True)):
             if not sentences[int(sid)].quotable:
                 continue
-            if candidates and float(score) < top - SUPPORT_MARGIN:
+            if candidates and position >= SUPPORT_RANK:
                 break
-            strong = frozenset(i for i in (int(sid) - 1, int(sid) + 1)
-                               if score_of.get(i, -1e9) >= float(score) - NEIGHBOUR_MARGIN)
+            strong = frozenset(i for i in (int(sid) - 1, int(sid) + 1) if i in near_top)
             span = quote_span(sentences, documents, int(sid), strong)
             key = " ".join(span.text.lower().split())
             if key in seen_texts or any(overlaps(span, s) for s, _ in candidates):
