@@ -100,7 +100,8 @@ def rank(question: str, retrieved: Retrieved, index: IndexData,
     features, coverage = feature_matrix(retrieved, index, qtype, question)
     w = np.array([(weights or WEIGHTS)[name] for name in FEATURES], dtype=np.float32)
     scores = features @ w
-    order = np.argsort(-scores, kind="stable")
+    order = _promote_typed(np.argsort(-scores, kind="stable"), features, qtype, index,
+                           retrieved.ids)
     return Ranked(
         sentence_ids=retrieved.ids[order],
         scores=scores[order],
@@ -111,14 +112,41 @@ def rank(question: str, retrieved: Retrieved, index: IndexData,
     )
 
 
+# Question types whose answer has a form the text shows plainly (a long form, a date, a
+# number): the feature that detects it, and how far down the ranking to look for it. A unit
+# that spells out the asked acronym is nearly always the answer, so that search goes all the way.
+_CRISP_TYPES = {"definition": ("type_match", 10_000), "when": ("type_new", 4),
+                "number": ("type_new", 4)}
+
+
+def _promote_typed(order: np.ndarray, features: np.ndarray, qtype: str, index: IndexData,
+                   ids: np.ndarray) -> np.ndarray:
+    """When the best quotable unit lacks the form a crisp question asks for and one of the
+    next few has it, that one goes first."""
+    if qtype not in _CRISP_TYPES:
+        return order
+    column, within = _CRISP_TYPES[qtype]
+    col = FEATURES.index(column)
+    quotable = [i for i in order[:within + 1] if index.sentences[int(ids[i])].quotable]
+    if not quotable or features[quotable[0], col] >= 1.0:
+        return order
+    best = max(features[i, col] for i in quotable)
+    typed = next(i for i in quotable if features[i, col] == best)
+    if typed == quotable[0]:
+        return order
+    return np.concatenate([[typed], order[order != typed]])
+
+
 def _long_forms_asked(query_tokens: tuple[str, ...], index: IndexData) -> tuple[str, ...]:
     acronyms = index.lexicon.acronyms
     return tuple(form.lower() for token in query_tokens for form in acronyms.get(token, ()))
 
 
 def _defines(text: str, long_forms: tuple[str, ...]) -> float:
+    """1.0 for the corpus's usual long form of the asked acronym, 0.5 for a variant."""
     lowered = text.lower()
-    return float(any(form in lowered for form in long_forms))
+    return max((1.0 if i == 0 else 0.5 for i, form in enumerate(long_forms) if form in lowered),
+               default=0.0)
 
 
 def _scale(values: np.ndarray) -> np.ndarray:
