@@ -1,6 +1,6 @@
 """gunicorn settings for simqa: `gunicorn -c python:app.gunicorn_conf app.wsgi:app`.
 
-Environment: SIMQA_HOST (127.0.0.1), SIMQA_PORT (8000), SIMQA_WORKERS (2), SIMQA_THREADS (8),
+Environment: SIMQA_HOST (127.0.0.1), SIMQA_PORT (8000), SIMQA_WORKERS (2), SIMQA_THREADS (16),
 SIMQA_TORCH_THREADS (1, torch threads per worker), SIMQA_TIMEOUT (120 s), SIMQA_PIDFILE (none;
 `kill -HUP` of that pid reloads the workers, e.g. after `simqa index`).
 Command-line flags (e.g. --bind) override these.
@@ -24,9 +24,9 @@ bind = [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"]
 # fork-safe once used). Threads share the worker's engine read-only.
 workers = _int("SIMQA_WORKERS", 2)
 worker_class = "gthread"
-# More threads than SIMQA_MAX_IN_FLIGHT (6), so a thread is always free to answer "busy" (503)
+# More threads than SIMQA_MAX_IN_FLIGHT (12), so a thread is always free to answer "busy" (503)
 # at once instead of leaving requests queued behind slow ones.
-threads = _int("SIMQA_THREADS", 8)
+threads = _int("SIMQA_THREADS", 16)
 preload_app = False
 
 # A worker loads the model and index before serving (about 10 s; longer if it builds the index).

@@ -38,7 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": 0,
     # Requests one process handles at once; past this, a fast 503 with Retry-After. Keep it
     # below the gunicorn threads per worker so a thread is always free to say "busy".
-    # None: 6, except under TESTING (no cap); 0: no cap.
+    # None: 12, except under TESTING (no cap); 0: no cap.
     "MAX_IN_FLIGHT": None,
 }
 
@@ -98,7 +98,7 @@ class InFlight:
             self.count -= 1
 
 
-DEFAULT_MAX_IN_FLIGHT = 6
+DEFAULT_MAX_IN_FLIGHT = 12
 
 
 def _max_in_flight(app: Flask) -> int:
