@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +17,15 @@ from simqa.store import IndexData
 FEATURES = (
     "dense_sentence", "dense_context", "dense_passage", "bm25_sentence", "bm25_passage",
     "rrf", "coverage", "coverage_context", "type_match", "heading", "toc", "lead_in",
-    "reference", "short", "row", "bullet", "bigrams", "type_new",
+    "reference", "short", "row", "bullet", "bigrams", "type_new", "pointer",
 )
+
+# A unit that only points elsewhere answers nothing itself.
+_POINTER = re.compile(r"\b(?:see (?:below|above|annex|appendix|section|para|fig|table)|"
+                      r"click here|(?:is|are) (?:set out|shown|detailed|described) (?:below|above|"
+                      r"in (?:annex|appendix|section|table))|\bbelow\.?$|read the full|"
+                      r"can be (?:downloaded|found|accessed) here|available (?:here|from)|"
+                      r"please (?:see|click|refer))", re.I)
 
 _WEIGHTS_FILE = Path(__file__).with_name("ranker_weights.json")
 # Used only when ranker_weights.json (written by scripts/train_ranker.py) is absent.
@@ -26,7 +34,7 @@ _FALLBACK_WEIGHTS = {
     "bm25_sentence": 0.5, "bm25_passage": 0.2, "rrf": 4.0,
     "coverage": 0.8, "coverage_context": 0.3, "type_match": 0.15,
     "heading": -1.0, "toc": -1.5, "lead_in": -0.3, "reference": -0.4, "short": -0.2,
-    "row": 0.0, "bullet": 0.0, "bigrams": 0.3, "type_new": 0.3,
+    "row": 0.0, "bullet": 0.0, "bigrams": 0.3, "type_new": 0.3, "pointer": -0.5,
 }
 
 
@@ -90,6 +98,7 @@ def feature_matrix(
             float(sentence.kind == "bullet"),
             len(bigrams & index.sentence_bigrams[int(sid)]) / len(bigrams) if bigrams else 0.0,
             offers_new(qtype, sentence.text, question),
+            float(bool(_POINTER.search(sentence.text))),
         )
     return rows, coverage
 
