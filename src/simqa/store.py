@@ -67,15 +67,15 @@ class IndexData:
 
 def corpus_version(documents: list[Document], model_name: str, dimension: int) -> str:
     """Hash of the corpus and of everything that changes what the index holds: the model,
-    the format, and the code that cuts units and tokens."""
+    the format, and the code that cuts units, makes tokens and builds the index."""
     facts = f"{corpus_digest(documents)}|{model_name}|{dimension}|{PASSAGE_WORDS}|{FORMAT_VERSION}"
     return hashlib.sha256((facts + _splitting_code_digest()).encode()).hexdigest()[:16]
 
 
 def _splitting_code_digest() -> str:
     digest = hashlib.sha256()
-    for module in (chunking, lexicon):
-        digest.update(Path(module.__file__).read_bytes())
+    for path in (chunking.__file__, lexicon.__file__, __file__):
+        digest.update(Path(path).read_bytes())
     return digest.hexdigest()
 
 
@@ -108,7 +108,8 @@ def context_text(sentences: list[Sentence], position: int) -> str:
     return " ".join(parts)
 
 
-def context_vectors_of(sentences: list[Sentence], vectors: np.ndarray) -> np.ndarray:
+def context_vectors_of(sentences: list[Sentence], vectors: np.ndarray,
+                       heading_vectors: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """A unit's meaning in place: its vector plus half of each neighbour's in the same
     document, renormalised (one encode pass serves sentences, contexts and passages)."""
     context = vectors.copy()
@@ -118,6 +119,9 @@ def context_vectors_of(sentences: list[Sentence], vectors: np.ndarray) -> np.nda
         same_next = np.concatenate([doc_ids[:-1] == doc_ids[1:], [False]])
         context[1:][same_prev[1:]] += 0.5 * vectors[:-1][same_prev[1:]]
         context[:-1][same_next[:-1]] += 0.5 * vectors[1:][same_next[:-1]]
+    for position, sentence in enumerate(sentences):
+        if heading_vectors and sentence.heading in heading_vectors:
+            context[position] += 0.5 * heading_vectors[sentence.heading]
     return _normalised(context)
 
 
@@ -157,7 +161,9 @@ def build_index(
         if progress:
             print(f"encoding {len(texts)} units")
         sentence_vectors = embedder.encode_documents(texts, progress=progress)
-        context_vectors = context_vectors_of(sentences, sentence_vectors)
+        headings = sorted({s.heading for s in sentences if s.heading})
+        heading_vectors = dict(zip(headings, embedder.encode_documents(headings), strict=True))
+        context_vectors = context_vectors_of(sentences, sentence_vectors, heading_vectors)
         passage_vectors = passage_vectors_of(passages, sentence_vectors)
         _write_json(staging / "documents.json", [
             {"source": asdict(d.source), "text": d.text, "sha256": d.sha256} for d in documents
