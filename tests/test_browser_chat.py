@@ -323,15 +323,17 @@ def markup_url(tmp_path_factory, serve_app):
 def test_markup_in_corpus_text_is_shown_as_text(open_page, markup_url, artifacts):
     question = "What was pasted into patient records?"
     quote = api_answer(markup_url, question)["quotes"][0]
-    assert quote["text"] == MARKUP_SENTENCE  # the markup survived into the display text
+    # The markup survived into the display text (the quote may also take a neighbour).
+    assert MARKUP_SENTENCE in quote["text"]
     watched = open_page(markup_url)
     page = watched.page
     card = ask_in_page(page, question, status="answered")
-    assert card.locator("blockquote").first.inner_text().strip("\u201c\u201d") == MARKUP_SENTENCE
+    shown = card.locator("blockquote").first.inner_text().strip("\u201c\u201d")
+    assert " ".join(shown.split()) == " ".join(quote["text"].split())
     assert page.locator("#conversation img").count() == 0
     page.screenshot(path=str(artifacts / "chat-markup-as-text.png"), full_page=True)
     viewer = open_viewer_from(watched, card)
-    assert highlighted_text(viewer.page) == MARKUP_SENTENCE
+    assert highlighted_text(viewer.page) == quote["text"]
     assert viewer.page.locator("#document-text img, #document-text script").count() == 0
     viewer.page.screenshot(path=str(artifacts / "viewer-markup-as-text.png"))
     watched.assert_clean()
