@@ -119,6 +119,34 @@ def format_answer(answer) -> str:
     return "\n".join(lines)
 
 
+def _index_is_current(settings: Settings) -> bool:
+    """True when the index was built from this corpus and model and its files match their
+    checksums: then serve need not load the model here (each worker loads and checks it)."""
+    import hashlib
+
+    from simqa.corpus import CorpusError, load_corpus
+    from simqa.embedding import model_name
+    from simqa.store import corpus_version, current_path, read_manifest
+
+    manifest = read_manifest(settings.index_dir)
+    path = current_path(settings.index_dir)
+    if not manifest or path is None or not manifest.get("files"):
+        return False
+    try:
+        documents = load_corpus(settings.corpus_dir)
+    except CorpusError:
+        return False  # _load_engine reports it
+    expected = corpus_version(documents, model_name(settings.model_path),
+                              int(manifest.get("dimension") or 0))
+    if manifest.get("corpus_version") != expected:
+        return False
+    for name, digest in manifest["files"].items():
+        file = path / name
+        if not file.is_file() or hashlib.sha256(file.read_bytes()).hexdigest() != digest:
+            return False
+    return True
+
+
 @main.command("serve")
 @click.option("--host", default=None, help="Address to bind (default SIMQA_HOST or 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default SIMQA_PORT or 8000).")
@@ -126,7 +154,8 @@ def format_answer(answer) -> str:
 def serve_command(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the chat page and JSON API with gunicorn (building the index first if needed)."""
     settings = _settings(None, None)
-    _load_engine(settings)  # build or check the index once, before workers start
+    if not _index_is_current(settings):
+        _load_engine(settings)  # build the index once, before the workers start
     host = host or os.environ.get("SIMQA_HOST") or "127.0.0.1"
     port = port or int(os.environ.get("SIMQA_PORT") or 8000)
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"

@@ -25,6 +25,13 @@ class ModelLoadError(RuntimeError):
     """The embedding model could not be loaded (missing files, bad name)."""
 
 
+def model_name(model_path: str) -> str:
+    """The name an index records for a model (a folder's name; the bundled one's real name),
+    known without loading the model."""
+    name = os.path.basename(model_path.rstrip("/")) if os.path.isdir(model_path) else model_path
+    return "all-MiniLM-L6-v2" if name == "model" else name
+
+
 class SentenceTransformerEmbedder:
     """all-MiniLM-L6-v2 (or any sentence-transformers model) on the CPU."""
 
@@ -43,10 +50,7 @@ class SentenceTransformerEmbedder:
             self._model = SentenceTransformer(model_path, device="cpu")
         except Exception as error:  # any failure here means "no model", reported plainly
             raise ModelLoadError(f"could not load model {model_path!r}: {error}") from None
-        is_folder = os.path.isdir(model_path)
-        self.name = os.path.basename(model_path.rstrip("/")) if is_folder else model_path
-        if self.name == "model":
-            self.name = "all-MiniLM-L6-v2"
+        self.name = model_name(model_path)
         model = self._model
         dimension = getattr(model, "get_embedding_dimension", None)
         dimension = dimension or model.get_sentence_embedding_dimension
