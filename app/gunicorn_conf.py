@@ -75,6 +75,26 @@ def when_ready(server) -> None:
         print(f"simqa is starting: open {url}/ in a browser", flush=True)
 
 
+# Heavy third-party libraries, imported once in the master before the fork: every worker starts
+# with them in memory (shared copy-on-write) and loads only the model weights and the index, in
+# about a second, instead of all workers paying the import at once on the same cores (first
+# answer after start about half as long; bench/README.md, benchmark 4). Nothing is run here:
+# no model, no index, no thread pool. simqa and app modules are not imported, so a reload
+# (`kill -HUP`) still starts workers on the current simqa code.
+PRELOAD_MODULES = ("numpy", "torch", "transformers", "sentence_transformers", "faiss", "bm25s",
+                   "flask")
+
+
+def on_starting(server) -> None:
+    import importlib
+
+    for name in PRELOAD_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # a worker that needs it reports the failure itself
+            server.log.warning("could not preload %s", name)
+
+
 def post_worker_init(worker) -> None:
     import sys
 
