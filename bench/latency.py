@@ -1,79 +1,62 @@
-"""Engine.ask p50 against the bare model.encode([question]) p50, interleaved in one run.
+"""Benchmark 1: p50 of POST /api/ask over loopback against the production server, divided by the
+p50 of the bare model.encode([question]) in this process, interleaved question by question.
 
-The ratio is what counts (the machines are noisy): target <= 2.0. Also times an index build of
-the project corpus. Usage: python bench/latency.py [--rounds 5] [--json FILE]
+Target: ratio <= 1.5. Only questions that reach retrieval are asked (crisis and small-talk
+answers never encode). Usage: python bench/latency.py [--rounds 5] [--json FILE]
 """
 
 from __future__ import annotations
 
-import json
-import statistics
-import tempfile
 import time
-from pathlib import Path
 
 import click
-
-from simqa.config import Settings
-from simqa.corpus import load_corpus
-from simqa.engine import Engine
-from simqa.store import build_index
-
-SIM_DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "sim-dev.jsonl"
-FALLBACK_QUESTIONS = ["Who developed SIM?", "Where did SIM start?", "What is the AHSN Network?",
-                      "When did the AHSN Network stop supporting SIM?"]
+import common
+from common import Row
 
 
-def questions() -> list[str]:
-    if SIM_DEV.exists():
-        return [json.loads(line)["question"] for line in SIM_DEV.open(encoding="utf-8")]
-    return FALLBACK_QUESTIONS
-
-
-def p50(values: list[float]) -> float:
-    return statistics.median(values)
+def run(server: common.Server | None = None, rounds: int = 5) -> tuple[list[Row], dict]:
+    if server is None:
+        with common.running_server() as started:
+            return run(started, rounds)
+    model = common.bare_model()
+    asked = common.retrieval_questions()
+    client = common.Client(server.port)
+    for question in asked[:10]:  # warm-up: both sides reach steady state
+        client.ask(question)
+        model.encode([question])
+    encode_times: list[float] = []
+    http_times: list[float] = []
+    for _ in range(rounds):
+        for question in asked:
+            encode_times.append(common.timed(lambda q=question: model.encode([q])))
+            began = time.perf_counter()
+            status, _ = client.ask(question)
+            http_times.append(time.perf_counter() - began)
+            if status != 200:
+                raise RuntimeError(f"POST /api/ask answered {status} for {question!r}")
+    client.close()
+    figures = {
+        "requests": len(http_times),
+        "encode_p50_ms": common.p50(encode_times) * 1000,
+        "encode_p99_ms": common.percentile(encode_times, 99) * 1000,
+        "http_p50_ms": common.p50(http_times) * 1000,
+        "http_p99_ms": common.percentile(http_times, 99) * 1000,
+    }
+    figures["ratio_p50"] = figures["http_p50_ms"] / figures["encode_p50_ms"]
+    rows = [Row("1", "HTTP ask p50 / bare encode p50", figures["ratio_p50"], 1.5,
+                detail=f"{figures['http_p50_ms']:.1f} / {figures['encode_p50_ms']:.1f} ms, "
+                       f"n={len(http_times)}")]
+    return rows, figures
 
 
 @click.command()
-@click.option("--rounds", default=5, show_default=True)
+@click.option("--rounds", default=5, show_default=True, help="Passes over the dev questions.")
 @click.option("--json", "json_path", default=None, help="Write the figures as JSON.")
 def main(rounds: int, json_path: str | None) -> None:
-    engine = Engine.load(Settings.from_env())
-    model = engine.embedder._model  # the same SentenceTransformer the engine uses
-    asked = questions()
-    for question in asked[:5]:  # warm-up
-        engine.ask(question)
-        model.encode([question])
-    encode_times, ask_times = [], []
-    for _ in range(rounds):
-        for question in asked:
-            started = time.perf_counter()
-            model.encode([question])
-            encode_times.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            engine.ask(question)
-            ask_times.append(time.perf_counter() - started)
-    documents = load_corpus(engine.settings.corpus_dir)
-    with tempfile.TemporaryDirectory() as folder:
-        started = time.perf_counter()
-        build_index(documents, engine.embedder, folder)
-        build_seconds = time.perf_counter() - started
-    figures = {
-        "questions": len(asked) * rounds,
-        "encode_p50_ms": round(p50(encode_times) * 1000, 2),
-        "ask_p50_ms": round(p50(ask_times) * 1000, 2),
-        "ask_over_encode_p50": round(p50(ask_times) / p50(encode_times), 3),
-        "target_ratio": 2.0,
-        "index_build_seconds": round(build_seconds, 2),
-        "target_build_seconds": 60,
-    }
-    click.echo(f"{'measure':<28}{'value':>10}  target")
-    click.echo(f"{'encode p50 (ms)':<28}{figures['encode_p50_ms']:>10}")
-    click.echo(f"{'Engine.ask p50 (ms)':<28}{figures['ask_p50_ms']:>10}")
-    click.echo(f"{'ask / encode (p50 ratio)':<28}{figures['ask_over_encode_p50']:>10}  <= 2.0")
-    click.echo(f"{'index build, 5 docs (s)':<28}{figures['index_build_seconds']:>10}  < 60")
-    if json_path:
-        Path(json_path).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    rows, figures = run(rounds=rounds)
+    click.echo(common.table(rows))
+    common.write_json(json_path, {"machine": common.machine_facts(), "latency": figures,
+                                  "rows": [r.to_dict() for r in rows]})
 
 
 if __name__ == "__main__":
