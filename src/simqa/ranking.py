@@ -17,7 +17,7 @@ from simqa.store import IndexData
 FEATURES = (
     "dense_sentence", "dense_context", "dense_passage", "bm25_sentence", "bm25_passage",
     "rrf", "coverage", "coverage_context", "type_match", "heading", "toc", "lead_in",
-    "reference", "short", "row", "bullet", "bigrams", "type_new", "pointer",
+    "reference", "short", "row", "bullet", "bigrams", "type_new", "pointer", "length",
 )
 
 # A unit that only points elsewhere answers nothing itself.
@@ -35,6 +35,7 @@ _FALLBACK_WEIGHTS = {
     "coverage": 0.8, "coverage_context": 0.3, "type_match": 0.15,
     "heading": -1.0, "toc": -1.5, "lead_in": -0.3, "reference": -0.4, "short": -0.2,
     "row": 0.0, "bullet": 0.0, "bigrams": 0.3, "type_new": 0.3, "pointer": -0.5,
+    "length": 0.0,
 }
 
 
@@ -99,6 +100,7 @@ def feature_matrix(
             len(bigrams & index.sentence_bigrams[int(sid)]) / len(bigrams) if bigrams else 0.0,
             offers_new(qtype, sentence.text, question),
             float(bool(_POINTER.search(sentence.text))),
+            math.log1p(len(sentence.text) / 100.0),
         )
     return rows, coverage
 
