@@ -58,9 +58,9 @@ class Retriever:
         query_tokens = index.lexicon.tokens(question)
         bm25_all = _bm25_scores(index.sentence_bm25, query_tokens, self._count)
         bm25_passages = _bm25_scores(index.passage_bm25, query_tokens, len(index.passages))
-        lexical_ids = np.argsort(-bm25_all)[:LEXICAL_CANDIDATES]
+        lexical_ids = _top(bm25_all, LEXICAL_CANDIDATES)
         lexical_ids = lexical_ids[bm25_all[lexical_ids] > 0]
-        top_passage_ids = np.argsort(-bm25_passages)[:PASSAGE_CANDIDATES // 2]
+        top_passage_ids = _top(bm25_passages, PASSAGE_CANDIDATES // 2)
         passage_members = [sid for pid in [*passage_ids[0], *top_passage_ids] if pid >= 0
                            for sid in index.passages[int(pid)].sentence_ids]
 
@@ -91,6 +91,15 @@ def _search_matrix(vectors: np.ndarray, query: np.ndarray, k: int) -> tuple[np.n
     scores = vectors @ query[0]
     top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
     return scores[top], top.astype(np.int64)
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Ids of the k highest scores, as a set (callers take the union of candidates). Linear
+    time (argpartition) instead of sorting every unit; when fewer than k scores are positive,
+    zero-score ids fill the rest exactly as a full sort picks them."""
+    if k >= len(scores) or np.count_nonzero(scores > 0) < k:
+        return np.argsort(-scores)[:k]
+    return np.argpartition(-scores, k - 1)[:k]
 
 
 def _bm25_scores(retriever, query_tokens: list[str], count: int) -> np.ndarray:
