@@ -178,3 +178,35 @@ def test_fuzzed_bodies_through_the_real_server(engine, tmp_path, check_answer):
 
         one()
         assert "Traceback" not in server.log()
+
+
+ROUTES = ["/api/ask", "/api/sources", "/api/sources/stopsim-response-2021", "/api/health",
+          "/api/openapi.json", "/api/nowhere", "/", "/sources/x"]  # fmt: skip
+content_types = st.one_of(
+    st.sampled_from(["application/json", "application/json; charset=utf-8", "text/plain",
+                     "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                     "application/json; charset=latin-1", "application/merge-patch+json", ""]),
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=60),
+)  # fmt: skip
+
+
+@FUZZ
+@given(
+    method=st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"]),
+    path=st.sampled_from(ROUTES),
+    content_type=content_types,
+    body=st.binary(max_size=20_000) | st.builds(lambda q: _encode({"question": q}, False),
+                                                 hostile_text),
+)  # fmt: skip
+def test_any_method_content_type_and_size_is_refused_cleanly(
+    fuzz_app, method, path, content_type, body
+):
+    response = fuzz_app.test_client().open(
+        path, method=method, data=body, headers={"Content-Type": content_type}
+    )
+    assert response.status_code < 500 or (
+        response.status_code == 503 and response.get_json()["error"]["code"] == "server_busy"
+    ), (response.status_code, response.get_data()[:300])
+    assert "Content-Security-Policy" in response.headers
+    if path.startswith("/api/") and response.status_code >= 400 and method != "HEAD":
+        assert set(response.get_json()["error"]) >= {"code", "message"}

@@ -5,6 +5,7 @@ query strings, headers and malformed requests, and everything it writes is searc
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import time
 from datetime import timedelta
@@ -59,7 +60,7 @@ def test_nothing_personal_in_any_log_of_the_real_server(engine, tmp_path):
             return request(url + path, method, body, headers, source=CLIENT)
 
         answered = call("/api/ask", "POST", {"question": QUESTION})
-        assert answered.status == 200 and answered.json()["status"] == "answered"
+        assert answered.status == 200 and answered.json()["status"] in {"answered", "not_found"}
         crisis = call("/api/ask", "POST", {"question": f"I want to end my life. {MARKER} {PHONE}"})
         assert crisis.json()["status"] == "crisis"
         assert call("/api/ask", "POST", {"question": QUESTION + " x" * 300}).status == 400
@@ -95,7 +96,8 @@ def test_nothing_personal_in_any_log_of_the_real_server(engine, tmp_path):
     assert "GET /api/sources/<source_id> HTTP/1.1\" 404" in log
     assert "GET - HTTP/1.1\" 404" in log  # an unknown path is not written out
     assert "rid=" in log and "ms rid=" in log
-    assert "counters " in log and "answer_answered=1" in log and "answer_crisis=1" in log
+    assert "counters " in log and "answer_crisis=1" in log
+    assert re.search(r"answer_(answered|not_found)=1", log)
     assert "Invalid request" in log  # gunicorn's complaint is kept, without its details
 
 
@@ -133,7 +135,8 @@ def test_counters_are_logged_without_anything_per_person(engine, caplog):
         time.sleep(0.02)
         client.get("/api/health")
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("counters ")]
-    assert lines and "requests=" in lines[-1] and "answer_answered=1" in lines[-1]
+    assert lines and "requests=" in lines[-1]
+    assert re.search(r"answer_(answered|not_found)=1", lines[-1])
     assert_private("\n".join(r.getMessage() for r in caplog.records))
 
 
