@@ -90,6 +90,7 @@ def test_benchmark_folder_runs_against_its_own_corpus(simqa_run, bench, env):
                 "abstention", "latency_p50"):
         assert key in metrics, key
     assert metrics["recall@10"] == 1.0  # two documents: both are always in the top 10
+    assert data["meta"]["document_ranking"] == ["rank_documents"]  # the engine's own ranking
     assert metrics["answer@3"] >= 2 / 3
 
 

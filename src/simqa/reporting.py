@@ -48,7 +48,8 @@ def run_dict(run: EvalRun, scores: Scores) -> dict[str, Any]:
         "dataset": {"name": run.dataset.name, "path": run.dataset.path,
                     "corpus_dir": run.dataset.corpus_dir, "items": len(run.results),
                     "problems": [str(p) for p in run.dataset.problems]},
-        "meta": run.meta,
+        "meta": {**run.meta, "document_ranking": sorted({r.ranked_from for r in run.results
+                                                          if r.ranked_from})},
         "metrics": {k: _round(v["score"]) for k, v in scores.metrics.items()},
         "counts": {k: v["n"] for k, v in scores.metrics.items()},
         "labels": {k: METRICS[k][0] for k in scores.metrics},
