@@ -62,24 +62,34 @@ def question_type(question: str) -> str:
     return "other"
 
 
+_FILLER = frozenset({"in", "at", "on", "the", "of"})
+
+
+def instances(kind: str, text: str, how_long: bool = False) -> tuple[frozenset[str], ...]:
+    """The words of each date, number, name or place in text that a question of this kind asks
+    for; () for kinds without such instances."""
+    patterns = {
+        "when": (_DATE,),
+        "number": (_DURATION,) if how_long else (_NUMBER,),
+        "who": (_PERSON, _NAME),
+        "where": (_PLACE,),
+    }.get(kind, ())
+    return tuple(frozenset(re.findall(r"\w+", match.group(0).lower())) - _FILLER
+                 for pattern in patterns for match in pattern.finditer(text))
+
+
+def has_new_instance(found: tuple[frozenset[str], ...], question: str) -> float:
+    """1.0 when one of the instances says something the question does not already contain."""
+    asked = question.lower()
+    return float(any(any(word not in asked for word in words) for words in found))
+
+
 def offers_new(kind: str, text: str, question: str) -> float:
     """1.0 when the text holds an instance of what the question asks for (a date, a number,
     a name, a place) that the question itself does not already contain."""
-    patterns = {
-        "when": (_DATE,),
-        "number": (_DURATION,) if "how long" in question.lower() else (_NUMBER,),
-        "who": (_PERSON, _NAME),
-        "where": (_PLACE,),
-    }.get(kind)
-    if patterns is None:
+    if kind not in {"when", "number", "who", "where"}:
         return offers(kind, text)
-    asked = question.lower()
-    for pattern in patterns:
-        for match in pattern.finditer(text):
-            words = re.findall(r"\w+", match.group(0).lower())
-            if any(w not in asked for w in words if w not in {"in", "at", "on", "the", "of"}):
-                return 1.0
-    return 0.0
+    return has_new_instance(instances(kind, text, "how long" in question.lower()), question)
 
 
 def offers(kind: str, text: str) -> float:

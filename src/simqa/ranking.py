@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simqa.questions import offers, offers_new, question_type
+from simqa.questions import has_new_instance, instances, offers, question_type
 from simqa.retrieval import Retrieved
 from simqa.store import IndexData
 
@@ -74,13 +74,22 @@ def feature_matrix(
     bm25_p = _scale(retrieved.bm25_passage)
     rows = np.zeros((len(retrieved.ids), len(FEATURES)), dtype=np.float32)
     coverage = np.zeros(len(retrieved.ids), dtype=np.float32)
+    facts = _facts(index)
+    how_long = "how long" in question.lower()
     for row, sid in enumerate(retrieved.ids):
-        sentence = index.sentences[int(sid)]
-        own = index.sentence_tokens[int(sid)]
-        context = index.context_tokens[int(sid)]
+        unit = int(sid)
+        sentence = index.sentences[unit]
+        own = index.sentence_tokens[unit]
+        context = index.context_tokens[unit]
         cover = sum(weights[t] for t in query & own) / total
         coverage[row] = cover
-        rows[row] = (
+        if long_forms:
+            typed, new = _defines(sentence.text, long_forms), facts.offers(unit, qtype)
+        else:
+            typed = facts.offers(unit, qtype)
+            new = (has_new_instance(facts.instances(unit, qtype, how_long), question)
+                   if qtype in _INSTANCE_TYPES else typed)
+        rows[row, :9] = (
             retrieved.dense_sentence[row],
             retrieved.dense_context[row],
             retrieved.dense_passage[row],
@@ -89,19 +98,13 @@ def feature_matrix(
             1.0 / (60 + retrieved.rank_dense[row]) + 1.0 / (60 + retrieved.rank_bm25[row]),
             cover,
             sum(weights[t] for t in query & context) / total,
-            _defines(sentence.text, long_forms) if long_forms else offers(qtype, sentence.text),
-            float(sentence.kind == "heading"),
-            float(sentence.kind == "toc"),
-            float(sentence.kind == "lead_in"),
-            float(sentence.kind == "reference"),
-            float(len(sentence.text) < 40),
-            float(sentence.kind == "row"),
-            float(sentence.kind == "bullet"),
-            len(bigrams & index.sentence_bigrams[int(sid)]) / len(bigrams) if bigrams else 0.0,
-            offers_new(qtype, sentence.text, question),
-            float(bool(_POINTER.search(sentence.text))),
-            math.log1p(len(sentence.text) / 100.0),
+            typed,
         )
+        rows[row, 9:16] = facts.static(unit)[:7]
+        rows[row, 16] = (len(bigrams & index.sentence_bigrams[unit]) / len(bigrams)
+                         if bigrams else 0.0)
+        rows[row, 17] = new
+        rows[row, 18:] = facts.static(unit)[7:]
     return rows, coverage
 
 
@@ -146,6 +149,60 @@ def _promote_typed(order: np.ndarray, features: np.ndarray, qtype: str, index: I
     if typed == quotable[0]:
         return order
     return np.concatenate([[typed], order[order != typed]])
+
+
+_INSTANCE_TYPES = frozenset({"when", "number", "who", "where"})
+_STATIC = ("heading", "toc", "lead_in", "reference", "short", "row", "bullet", "pointer",
+           "length")
+
+
+class _UnitFacts:
+    """What a unit is, whatever the question: computed once per unit, on first use."""
+
+    def __init__(self, index: IndexData) -> None:
+        self.index = index
+        self._static: dict[int, np.ndarray] = {}
+        self._offers: dict[tuple[int, str], float] = {}
+        self._instances: dict[tuple[int, str, bool], tuple[frozenset[str], ...]] = {}
+
+    def static(self, unit: int) -> np.ndarray:
+        found = self._static.get(unit)
+        if found is None:
+            sentence = self.index.sentences[unit]
+            kind, text = sentence.kind, sentence.text
+            found = np.array([
+                kind == "heading", kind == "toc", kind == "lead_in", kind == "reference",
+                len(text) < 40, kind == "row", kind == "bullet", bool(_POINTER.search(text)),
+                math.log1p(len(text) / 100.0),
+            ], dtype=np.float32)
+            self._static[unit] = found
+        return found
+
+    def offers(self, unit: int, qtype: str) -> float:
+        key = (unit, qtype)
+        if key not in self._offers:
+            self._offers[key] = offers(qtype, self.index.sentences[unit].text)
+        return self._offers[key]
+
+    def instances(self, unit: int, qtype: str, how_long: bool) -> tuple[frozenset[str], ...]:
+        key = (unit, qtype, how_long)
+        if key not in self._instances:
+            self._instances[key] = instances(qtype, self.index.sentences[unit].text, how_long)
+        return self._instances[key]
+
+
+_FACTS: list[_UnitFacts] = []
+
+
+def _facts(index: IndexData) -> _UnitFacts:
+    """The facts table of this index (the last two indexes used are kept)."""
+    for table in _FACTS:
+        if table.index is index:
+            return table
+    table = _UnitFacts(index)
+    _FACTS.insert(0, table)
+    del _FACTS[2:]
+    return table
 
 
 def _long_forms_asked(query_tokens: tuple[str, ...], index: IndexData) -> tuple[str, ...]:
