@@ -28,7 +28,7 @@ system-deps:
 index: setup
 	$(VENV)/bin/simqa index
 
-run: setup index
+run: setup
 	$(VENV)/bin/simqa serve
 
 test: setup browser system-deps

@@ -99,3 +99,12 @@ def test_a_folder_of_txt_files_is_answerable(tmp_path, engine):
     assert "East Africa" in answer.quotes[0].text
     assert answer.quotes[0].title == "Zebra facts"
     assert answer.quotes[0].url == ""
+
+
+def test_personal_details_in_a_question_do_not_change_the_answer(engine):
+    plain = engine.ask("Who developed SIM?")
+    detailed = engine.ask("Who developed SIM? My email is jo.bloggs@example.com, "
+                          "phone 07700 900123, NHS number 943 476 5919")
+    assert detailed.status == plain.status
+    assert [q.text for q in detailed.quotes] == [q.text for q in plain.quotes]
+    assert detailed.question.endswith("943 476 5919")  # echoed as asked

@@ -18,6 +18,7 @@ from simqa.embedding import Embedder, SentenceTransformerEmbedder
 from simqa.extraction import Span, check_verbatim, overlaps, quote_span
 from simqa.ranking import Ranked, rank
 from simqa.records import Answer, Document, Quote
+from simqa.redaction import redact
 from simqa.retrieval import Retriever
 from simqa.safety import route, strip_instructions
 from simqa.store import IndexData, StaleIndex, build_index, corpus_version, load_index
@@ -117,7 +118,8 @@ class Engine:
         routed = route(trimmed)
         if routed is not None:
             return replace(routed, corpus_version=self.corpus_version), trimmed
-        return None, strip_instructions(trimmed) or trimmed
+        searchable = redact(strip_instructions(trimmed) or trimmed)
+        return None, searchable or trimmed
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         encode_many = getattr(self.embedder, "encode_many", None)
