@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser_chat import CHROMIUM, CHROMIUM_ARGS, MARKUP_SENTENCE, api_answer
+from tests.test_browser_chat import MARKUP_SENTENCE, api_answer
 
 pytestmark = pytest.mark.browser
 
@@ -80,18 +80,6 @@ class HostSite:
 def snippet(server: str, **data: str) -> str:
     attributes = "".join(f' data-{k}="{html.escape(v)}"' for k, v in data.items())
     return f'<script src="{server}/widget.js" defer{attributes}></script>'
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (scripts/install-browser.sh)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def simqa_app(engine, allowed=""):
