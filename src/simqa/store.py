@@ -17,7 +17,7 @@ import faiss
 import numpy as np
 from tqdm import tqdm
 
-from simqa import __version__, chunking, lexicon
+from simqa import __version__, chunking, lexicon, vector_index
 from simqa.chunking import PASSAGE_WORDS, split_document
 from simqa.corpus import corpus_digest
 from simqa.embedding import Embedder
@@ -175,10 +175,11 @@ def build_index(
         np.save(staging / "sentence_vectors.npy", sentence_vectors)
         np.save(staging / "context_vectors.npy", context_vectors)
         np.save(staging / "passage_vectors.npy", passage_vectors)
-        faiss.write_index(_flat_index(sentence_vectors, embedder.dimension),
-                          str(staging / "sentences.faiss"))
-        faiss.write_index(_flat_index(passage_vectors, embedder.dimension),
-                          str(staging / "passages.faiss"))
+        sentence_index, sentence_search = vector_index.choose(sentence_vectors,
+                                                              embedder.dimension)
+        passage_index, passage_search = vector_index.choose(passage_vectors, embedder.dimension)
+        faiss.write_index(sentence_index, str(staging / "sentences.faiss"))
+        faiss.write_index(passage_index, str(staging / "passages.faiss"))
         acronyms = learn_acronyms(d.text for d in documents)
         lexicon = Lexicon(acronyms)
         _write_json(staging / "lexicon.json", {"acronyms": acronyms})
@@ -194,6 +195,7 @@ def build_index(
             "documents": {d.id: d.sha256 for d in documents},
             "counts": {"documents": len(documents), "sentences": len(sentences),
                        "passages": len(passages)},
+            "vector_search": {"sentences": sentence_search, "passages": passage_search},
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "build_seconds": round(time.time() - started, 2),
             "files": {
@@ -312,14 +314,6 @@ def _context_tokens(lexicon: Lexicon, sentences: list[Sentence],
 def _unit_tokens(lexicon: Lexicon, sentence: Sentence) -> list[str]:
     return lexicon.tokens(f"{sentence.heading} {sentence.text}" if sentence.heading
                           else sentence.text)
-
-
-def _flat_index(vectors: np.ndarray, dimension: int) -> faiss.Index:
-    # Inner product on normalised vectors is cosine similarity; ids are row numbers.
-    index = faiss.IndexFlatIP(dimension)
-    if len(vectors):
-        index.add(vectors)
-    return index
 
 
 def _bm25(corpus_tokens: list[list[str]]) -> bm25s.BM25:
