@@ -256,16 +256,23 @@ def running_server(extra_env: dict[str, str] | None = None,
 
 
 class Client:
-    """One keep-alive HTTP/1.1 connection, like one browser tab; reconnects when closed."""
+    """One keep-alive HTTP/1.1 connection, like one browser tab; reconnects when closed.
 
-    def __init__(self, port: int, timeout: float = 60.0) -> None:
+    With fresh=True every request opens its own connection, like separate members of the
+    public: gunicorn's workers then share the requests (a kept-alive connection stays with the
+    worker that accepted it, so two keep-alive clients can both land on one worker)."""
+
+    def __init__(self, port: int, timeout: float = 60.0, fresh: bool = False) -> None:
         self.port = port
         self.timeout = timeout
+        self.fresh = fresh
         self._connection: http.client.HTTPConnection | None = None
 
     def ask(self, question: str) -> tuple[int, bytes]:
         body = json.dumps({"question": question}).encode("utf-8")
         headers = {"Content-Type": "application/json"}
+        if self.fresh:
+            headers["Connection"] = "close"
         for attempt in (1, 2):
             if self._connection is None:
                 self._connection = http.client.HTTPConnection("127.0.0.1", self.port,
@@ -274,7 +281,7 @@ class Client:
                 self._connection.request("POST", "/api/ask", body=body, headers=headers)
                 response = self._connection.getresponse()
                 data = response.read()
-                if response.getheader("Connection", "").lower() == "close":
+                if self.fresh or response.getheader("Connection", "").lower() == "close":
                     self.close()
                 return response.status, data
             except (http.client.HTTPException, OSError):
@@ -290,8 +297,9 @@ class Client:
 
 
 def closed_loop(port: int, clients: int, seconds: float, question_list: list[str],
-                on_reply: Callable[[int], None] | None = None) -> dict:
-    """`clients` threads each asking back-to-back for `seconds`: answers/s and statuses."""
+                on_reply: Callable[[int], None] | None = None, fresh: bool = True) -> dict:
+    """`clients` threads each asking back-to-back for `seconds` (a new connection per request
+    unless fresh=False): answers/s and statuses."""
     stop_at = time.monotonic() + seconds
     lock = threading.Lock()
     statuses: dict[int, int] = {}
@@ -299,7 +307,7 @@ def closed_loop(port: int, clients: int, seconds: float, question_list: list[str
     counter = iter(range(10**9))
 
     def client_loop() -> None:
-        client = Client(port)
+        client = Client(port, fresh=fresh)
         try:
             while time.monotonic() < stop_at:
                 with lock:

@@ -17,9 +17,10 @@ WARM_UP = 200
 
 
 def warm_up(server: common.Server, count: int = WARM_UP) -> dict[int, float]:
-    """Send `count` questions; return each worker's RSS (MiB) afterwards."""
+    """Send `count` questions from 4 clients, each on new connections so every worker gets
+    its share; return each worker's RSS (MiB) afterwards."""
     asked = common.varied_questions(count, seed=1)
-    _send(server, asked, clients=2)
+    _send(server, asked, clients=4)
     return {pid: common.rss_mib(pid) for pid in server.workers()}
 
 
@@ -31,7 +32,7 @@ def _send(server: common.Server, asked: list[str], clients: int) -> dict[int, in
     position = iter(range(len(asked)))
 
     def loop() -> None:
-        client = common.Client(server.port)
+        client = common.Client(server.port, fresh=True)
         while True:
             with lock:
                 index = next(position, None)
