@@ -67,7 +67,9 @@ def feature_matrix(
     query = set(retrieved.query_tokens)
     sequence = retrieved.query_tokens
     bigrams = set(zip(sequence, sequence[1:], strict=False))
-    weights = {t: 1.0 for t in query}
+    # Rarer question words count for more; a word the corpus never uses, as much as the rarest.
+    ceiling = max(index.idf.values(), default=1.0)
+    weights = {t: index.idf.get(t, ceiling) for t in query}
     total = sum(weights.values()) or 1.0
     long_forms = _long_forms_asked(retrieved.query_tokens, index) if qtype == "definition" else ()
     bm25_s = _scale(retrieved.bm25_sentence)
