@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 
@@ -212,7 +211,3 @@ def _contested(question: str) -> bool:
     lowered = question.lower()
     return any(w in lowered for w in ("responsib", " ok ", "lawful", "legal", "safe", "agree",
                                       "evidence", "harm", "should", "fault", "blame", "right"))
-
-
-def index_path(settings: Settings) -> Path:
-    return Path(settings.index_dir)
