@@ -108,3 +108,10 @@ def test_personal_details_in_a_question_do_not_change_the_answer(engine):
     assert detailed.status == plain.status
     assert [q.text for q in detailed.quotes] == [q.text for q in plain.quotes]
     assert detailed.question.endswith("943 476 5919")  # echoed as asked
+
+
+def test_a_definition_question_is_answered_by_the_unit_that_spells_it_out(engine):
+    answer = engine.ask("What is SIM?")
+    assert answer.status == "answered"
+    assert "Serenity Integrated Mentoring (SIM)" in answer.quotes[0].text
+    assert "Clinical Commissioning Groups" in engine.ask("whats a CCG").quotes[0].text

@@ -56,8 +56,16 @@ def signals(ranked: Ranked, index: IndexData) -> np.ndarray:
     return values
 
 
+# "What is SIM?" answered by the unit that spells SIM out is as sure as simqa gets; the learnt
+# model never saw such questions (COVID-QA has almost none), so this floor says it plainly.
+DEFINED_FLOOR = 0.5
+
+
 def confidence(ranked: Ranked, index: IndexData, weights: np.ndarray = WEIGHTS) -> float:
     if not len(ranked.scores):
         return 0.0
     value = float(signals(ranked, index) @ weights)
-    return round(1.0 / (1.0 + math.exp(-max(min(value, 50.0), -50.0))), 4)
+    learnt = round(1.0 / (1.0 + math.exp(-max(min(value, 50.0), -50.0))), 4)
+    defined = ranked.qtype == "definition" and ranked.features[
+        0, FEATURES.index("type_match")] >= 1.0
+    return max(learnt, DEFINED_FLOOR) if defined else learnt
