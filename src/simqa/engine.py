@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -67,6 +68,14 @@ class Engine:
     @property
     def model_name(self) -> str:
         return self.embedder.name
+
+    @cached_property
+    def _publisher_of(self) -> dict[str, str]:
+        return {d.id: d.source.publisher for d in self.index.documents.values()}
+
+    @cached_property
+    def _not_found_message(self) -> str:
+        return messages.not_found_message(d.source.title for d in self.documents())
 
     def documents(self) -> list[Document]:
         return list(self.index.documents.values())
@@ -145,7 +154,7 @@ class Engine:
                 question) else messages.ANSWERED
         else:
             status = "not_found"
-            message = messages.not_found_message(d.source.title for d in self.documents())
+            message = self._not_found_message
         return Answer(
             status=status,
             question=question,
@@ -182,7 +191,7 @@ class Engine:
             return chosen
         chosen.append(candidates[0])
         rest = candidates[1:]
-        publisher_of = {d.id: d.source.publisher for d in documents.values()}
+        publisher_of = self._publisher_of
         answer_publisher = publisher_of[candidates[0][0].doc_id]
         other = [c for c in rest if publisher_of[c[0].doc_id] != answer_publisher]
         if other:
