@@ -115,3 +115,14 @@ def test_a_definition_question_is_answered_by_the_unit_that_spells_it_out(engine
     assert answer.status == "answered"
     assert "Serenity Integrated Mentoring (SIM)" in answer.quotes[0].text
     assert "Clinical Commissioning Groups" in engine.ask("whats a CCG").quotes[0].text
+
+
+def test_batched_answers_and_document_rankings_match_one_at_a_time(engine):
+    questions = [item["question"] for item in _dev_items()][:24]
+    batched = engine.ask_and_rank_many(questions, k=5)
+    for question, (answer, documents) in zip(questions, batched, strict=True):
+        alone = engine.ask(question)
+        assert answer.status == alone.status
+        assert [q.text for q in answer.quotes] == [q.text for q in alone.quotes]
+        assert documents == engine.rank_documents(question, k=5)
+        assert len(documents) == len(set(documents)) <= 5

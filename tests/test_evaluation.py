@@ -22,6 +22,8 @@ from simqa.reporting import (
 )
 from simqa.scoring import score_run
 
+from .paths import SIM_DEV
+
 
 def approx(value):
     return pytest.approx(value, abs=1e-6)  # the JSON rounds to 6 decimals
@@ -252,3 +254,13 @@ def test_a_question_that_raises_is_a_failed_result_not_a_crash(dataset):
     assert hello["message"] == "ValueError: question too long"
     assert len(data["items"]) == len(ITEMS)
     assert "1 question(s) raised an error, e.g. q7: ValueError" in terminal_summary(data)
+
+
+def test_batched_evaluation_scores_the_engine_as_asking_one_by_one(engine):
+    dataset = load_dataset(SIM_DEV).limited(20)
+    one_by_one = evaluate(engine, dataset, progress=False, batch_size=1)
+    batched = evaluate(engine, dataset, progress=False, batch_size=8)
+    for alone, together in zip(one_by_one.results, batched.results, strict=True):
+        assert together.status == alone.status
+        assert [q.text for q in together.quotes] == [q.text for q in alone.quotes]
+        assert together.seconds > 0

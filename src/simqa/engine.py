@@ -88,30 +88,49 @@ class Engine:
 
     def ask_many(self, questions: Sequence[str]) -> list[Answer]:
         """Answers in order; the model encodes all retrieval questions in one batch."""
-        prepared = [self._prepare(q) for q in questions]
-        pending = [i for i, (early, _) in enumerate(prepared) if early is None]
-        answers: list[Answer | None] = [early for early, _ in prepared]
-        if pending:
-            expanded = [prepared[i][1] for i in pending]
-            started = time.perf_counter()
-            vectors = self._encode(expanded)
-            encode_seconds = (time.perf_counter() - started) / len(pending)
-            for row, position in enumerate(pending):
-                answers[position] = self._answer(
-                    questions[position].strip(), expanded[row], vectors[row], encode_seconds)
-        return [a for a in answers if a is not None]
+        return [answer for answer, _ in self._run_many(questions, rank_depth=0)]
+
+    def ask_and_rank_many(self, questions: Sequence[str],
+                          k: int = 10) -> list[tuple[Answer, list[str]]]:
+        """Each question's answer and its ranked document ids (see rank_documents), from one
+        batch encode: what an evaluation of quotes and document retrieval needs."""
+        return self._run_many(questions, rank_depth=k)
 
     def rank_documents(self, question: str, k: int = 10) -> list[str]:
         """Document ids, best first, by their best sentence's score (document retrieval)."""
-        expanded = strip_instructions(question.strip()) or question
-        ranked = self._rank(question, expanded, self._encode([expanded])[0])
+        return self._run_many([question], rank_depth=k)[0][1]
+
+    def _run_many(self, questions: Sequence[str],
+                  rank_depth: int) -> list[tuple[Answer, list[str]]]:
+        prepared = [self._prepare(q) for q in questions]
+        # Crisis and small-talk answers need no search, but ranking documents searches anyway.
+        searched = [i for i, (early, _) in enumerate(prepared) if early is None or rank_depth]
+        results: list[tuple[Answer, list[str]]] = [(early, []) for early, _ in prepared]
+        if searched:
+            expanded = [prepared[i][1] for i in searched]
+            started = time.perf_counter()
+            vectors = self._encode(expanded)
+            encode_seconds = (time.perf_counter() - started) / len(searched)
+            for row, position in enumerate(searched):
+                began = time.perf_counter()
+                question = questions[position].strip()
+                ranked = self._rank(question, expanded[row], vectors[row])
+                early = prepared[position][0]
+                answer = early if early is not None else self._answer(
+                    question, ranked, encode_seconds, began)
+                results[position] = (answer, self._documents(ranked, rank_depth))
+        return results
+
+    def _documents(self, ranked: Ranked, k: int) -> list[str]:
         seen: list[str] = []
+        if k <= 0:
+            return seen
         for sid in ranked.sentence_ids:
             doc_id = self.index.sentences[int(sid)].doc_id
             if doc_id not in seen:
                 seen.append(doc_id)
-            if len(seen) == k:
-                break
+                if len(seen) == k:
+                    break
         return seen
 
     def _prepare(self, question: str) -> tuple[Answer | None, str]:
@@ -139,10 +158,8 @@ class Engine:
         retrieved = self.retriever.retrieve(expanded, vector)
         return rank(question, retrieved, self.index)
 
-    def _answer(self, question: str, expanded: str, vector: np.ndarray,
-                encode_seconds: float) -> Answer:
-        started = time.perf_counter()
-        ranked = self._rank(question, expanded, vector)
+    def _answer(self, question: str, ranked: Ranked, encode_seconds: float,
+                started: float) -> Answer:
         sure = confidence(ranked, self.index)
         spans = self._spans(ranked)
         answered = bool(spans) and sure >= self.settings.abstain_threshold

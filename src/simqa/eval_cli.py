@@ -111,11 +111,16 @@ def load_system(system: str, settings: Settings, progress: bool) -> tuple[Any, d
 @click.option("--strict", is_flag=True, help="Refuse a test set with any malformed line.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Only the first N questions (quick runs).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
+              help="Questions encoded together (simqa only). Latency figures are then each "
+                   "question's share of its batch's encode plus its own ranking; 1 times "
+                   "every question alone, as one user sees it.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def eval_command(dataset: str, corpus: str | None, index_dir: str | None, system: str,
                  json_path: str | None, csv_path: str | None, report_path: str | None,
                  baseline_path: str | None, fail_under: str | None, threshold: float | None,
-                 threads: int | None, strict: bool, limit: int | None, quiet: bool) -> None:
+                 threads: int | None, strict: bool, limit: int | None, batch_size: int,
+                 quiet: bool) -> None:
     """Evaluate answers on DATASET: a simqa JSONL test set or a benchmark folder.
 
     A benchmark folder holds questions.jsonl and corpus/; simqa then answers from that corpus.
@@ -163,11 +168,11 @@ def eval_command(dataset: str, corpus: str | None, index_dir: str | None, system
         "settings": dataclasses.asdict(settings), "started_at": started.isoformat(
             timespec="seconds"), "load_s": round(load_seconds, 3),
         "python": sys.version.split()[0], "platform": platform.platform(),
-        "limit": limit,
+        "limit": limit, "batch_size": batch_size if system == "simqa" else 1,
     }
     run = evaluate(subject, data_set, name=system, progress=not quiet,
                    threshold=settings.abstain_threshold if system == "simqa" else None,
-                   corpus_dir=settings.corpus_dir, meta=meta)
+                   corpus_dir=settings.corpus_dir, meta=meta, batch_size=batch_size)
     meta["duration_s"] = round(time.perf_counter() - began, 3)
     data = run_dict(run, score_run(run))
     click.echo(terminal_summary(data))

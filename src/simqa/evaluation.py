@@ -171,36 +171,75 @@ def rank_documents(system: System, item: Item, checks: tuple[QuoteCheck, ...],
 
 def evaluate(system: System, dataset: Dataset, *, name: str = "simqa",
              threshold: float | None = None, progress: bool = True,
-             corpus_dir: str | None = None, meta: dict[str, Any] | None = None) -> EvalRun:
-    """Ask every question once, in file order, timing each `ask` on its own.
+             corpus_dir: str | None = None, meta: dict[str, Any] | None = None,
+             batch_size: int = 1) -> EvalRun:
+    """Ask every question once, in file order.
 
+    batch_size > 1, for a system with `ask_and_rank_many` (the Engine): questions go to the
+    model in batches; each question's seconds are then its share of the batch encode plus its
+    own ranking (Answer.timings). batch_size 1 times each `ask` on its own, as a user sees it.
     corpus_dir: the folder the system reads (to map gold spans); default the dataset's corpus.
     """
     corpus_dir = corpus_dir or dataset.corpus_dir
     texts = SourceTexts(system)
-    results = []
-    items: Iterable[Item] = dataset.items
+    batched = batch_size > 1 and hasattr(system, "ask_and_rank_many")
+    size = batch_size if batched else 1
+    chunks = [dataset.items[i:i + size] for i in range(0, len(dataset.items), size)]
+    bar = None
     if progress:
         from tqdm import tqdm
 
-        items = tqdm(dataset.items, desc=f"eval {dataset.name} ({name})", unit="q")
-    for item in items:
-        began = time.perf_counter()
-        try:
-            answer = system.ask(item.question)
-        except Exception as error:  # one failing question is a result, not the end of the run
-            answer = Answer("error", item.question, f"{type(error).__name__}: {error}")
-        seconds = time.perf_counter() - began
-        checks = check_quotes(answer, texts)
-        try:
-            ranked, ranked_from = rank_documents(system, item, checks)
-        except Exception:
-            ranked, ranked_from = (), "error"
-        results.append(ItemResult(
-            item=item, status=answer.status, quotes=checks, seconds=seconds,
-            ranked_docs=ranked, ranked_from=ranked_from,
-            gold_display_spans=display_spans(item, corpus_dir, texts),
-            message=answer.message,
-        ))
+        bar = tqdm(total=len(dataset.items), desc=f"eval {dataset.name} ({name})", unit="q")
+    results = []
+    for chunk in chunks:
+        outcomes = _ask_batch(system, chunk) if batched else [_ask_one(system, chunk[0])]
+        for item, (answer, seconds, ranked, ranked_from) in zip(chunk, outcomes, strict=True):
+            checks = check_quotes(answer, texts)
+            if not ranked_from:
+                try:
+                    ranked, ranked_from = rank_documents(system, item, checks)
+                except Exception:
+                    ranked, ranked_from = (), "error"
+            results.append(ItemResult(
+                item=item, status=answer.status, quotes=checks, seconds=seconds,
+                ranked_docs=ranked, ranked_from=ranked_from,
+                gold_display_spans=display_spans(item, corpus_dir, texts),
+                message=answer.message,
+            ))
+        if bar is not None:
+            bar.update(len(chunk))
+    if bar is not None:
+        bar.close()
     return EvalRun(dataset=dataset, system=name, results=tuple(results), threshold=threshold,
                    meta=dict(meta or {}))
+
+
+_Outcome = tuple[Answer, float, tuple[str, ...], str]
+
+
+def _ask_one(system: System, item: Item) -> _Outcome:
+    began = time.perf_counter()
+    try:
+        answer = system.ask(item.question)
+    except Exception as error:  # one failing question is a result, not the end of the run
+        answer = Answer("error", item.question, f"{type(error).__name__}: {error}")
+    return answer, time.perf_counter() - began, (), ""
+
+
+def _ask_batch(system: Any, items: list[Item]) -> list[_Outcome]:
+    """One batch through the model; a batch that fails is asked again one by one, so one bad
+    question fails alone."""
+    began = time.perf_counter()
+    try:
+        pairs = system.ask_and_rank_many([item.question for item in items], RANK_DEPTH)
+    except Exception:
+        return [_ask_one(system, item) for item in items]
+    share = (time.perf_counter() - began) / len(items)
+    outcomes = []
+    for item, (answer, documents) in zip(items, pairs, strict=True):
+        timings = answer.timings or {}
+        seconds = sum(timings.values()) if timings else share
+        ranked = tuple(dict.fromkeys(documents))[:RANK_DEPTH] if item.relevant_docs else ()
+        outcomes.append((answer, seconds, ranked, "rank_documents" if item.relevant_docs
+                         else ""))
+    return outcomes
