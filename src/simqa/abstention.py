@@ -30,9 +30,11 @@ def load_weights(path: Path = _WEIGHTS_FILE) -> np.ndarray:
 WEIGHTS = load_weights()
 
 
-def signals(ranked: Ranked, index: IndexData) -> np.ndarray:
+def signals(ranked: Ranked, index: IndexData,
+            absent: frozenset[str] = frozenset()) -> np.ndarray:
     """How sure the best candidate answers: its score, lead, closeness, and which question
-    words (weighted by rarity) it covers or the corpus never uses at all."""
+    words (weighted by rarity) it covers or the corpus never uses at all. `absent`: words to
+    treat as unknown too (training simulates a corpus without the answer's document)."""
     values = np.zeros(len(SIGNALS), dtype=np.float64)
     values[-1] = 1.0
     if not len(ranked.scores):
@@ -42,7 +44,8 @@ def signals(ranked: Ranked, index: IndexData) -> np.ndarray:
     query = set(ranked.query_tokens)
     # A token the corpus never uses weighs as much as the rarest one it does use.
     ceiling = max(index.idf.values(), default=1.0)
-    weight = {t: index.idf.get(t, ceiling) for t in query}
+    unknown = {t for t in query if t not in index.idf or t in absent}
+    weight = {t: ceiling if t in unknown else index.idf[t] for t in query}
     total = sum(weight.values()) or 1.0
     context = index.context_tokens[top_id]
     missing = [weight[t] for t in query if t not in context]
@@ -51,7 +54,7 @@ def signals(ranked: Ranked, index: IndexData) -> np.ndarray:
     values[2] = ranked.features[0, column["dense_sentence"]]
     values[3] = ranked.features[0, column["dense_context"]]
     values[4] = sum(weight[t] for t in query if t in context) / total
-    values[5] = sum(weight[t] for t in query if t not in index.idf) / total
+    values[5] = sum(weight[t] for t in unknown) / total
     values[6] = max(missing, default=0.0) / ceiling
     return values
 
@@ -61,10 +64,10 @@ def signals(ranked: Ranked, index: IndexData) -> np.ndarray:
 DEFINED_FLOOR = 0.5
 
 
-def confidence(ranked: Ranked, index: IndexData, weights: np.ndarray = WEIGHTS) -> float:
+def confidence(ranked: Ranked, index: IndexData, weights: np.ndarray | None = None) -> float:
     if not len(ranked.scores):
         return 0.0
-    value = float(signals(ranked, index) @ weights)
+    value = float(signals(ranked, index) @ (WEIGHTS if weights is None else weights))
     learnt = round(1.0 / (1.0 + math.exp(-max(min(value, 50.0), -50.0))), 4)
     defined = ranked.qtype == "definition" and ranked.features[
         0, FEATURES.index("type_match")] >= 1.0

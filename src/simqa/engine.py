@@ -42,6 +42,9 @@ class Engine:
     embedder: Embedder
     index: IndexData
     retriever: Retriever
+    # None: the shipped ranker_weights.json / abstention_weights.json (training sets others).
+    ranker_weights: dict[str, float] | None = None
+    abstention_weights: np.ndarray | None = None
 
     @classmethod
     def load(cls, settings: Settings | None = None, progress: bool = False,
@@ -156,11 +159,11 @@ class Engine:
 
     def _rank(self, question: str, expanded: str, vector: np.ndarray) -> Ranked:
         retrieved = self.retriever.retrieve(expanded, vector)
-        return rank(question, retrieved, self.index)
+        return rank(question, retrieved, self.index, self.ranker_weights)
 
     def _answer(self, question: str, ranked: Ranked, encode_seconds: float,
                 started: float) -> Answer:
-        sure = confidence(ranked, self.index)
+        sure = confidence(ranked, self.index, self.abstention_weights)
         spans = self._spans(ranked)
         answered = bool(spans) and sure >= self.settings.abstain_threshold
         quotes = self._quotes(spans, sure, answered)
