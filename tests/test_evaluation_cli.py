@@ -82,7 +82,8 @@ def test_benchmark_folder_runs_against_its_own_corpus(simqa_run, bench, env):
     assert data["meta"]["corpus_dir"] == str(bench / "corpus")
     index_dir = Path(env["SIMQA_CACHE_DIR"]) / f"index-{corpus_hash(bench / 'corpus')}"
     assert data["meta"]["index_dir"] == str(index_dir) and index_dir.is_dir()
-    for key in ("simqa_version", "git_commit", "model", "corpus_version", "settings"):
+    for key in ("simqa_version", "git_commit", "model", "corpus_version", "settings", "duration_s",
+                "batch_size"):
         assert data["meta"][key], key
     metrics = data["metrics"]
     assert metrics["verbatim"] == 1.0

@@ -173,7 +173,7 @@ def eval_command(dataset: str, corpus: str | None, index_dir: str | None, system
     run = evaluate(subject, data_set, name=system, progress=not quiet,
                    threshold=settings.abstain_threshold if system == "simqa" else None,
                    corpus_dir=settings.corpus_dir, meta=meta, batch_size=batch_size)
-    meta["duration_s"] = round(time.perf_counter() - began, 3)
+    run.meta["duration_s"] = round(time.perf_counter() - began, 3)
     data = run_dict(run, score_run(run))
     click.echo(terminal_summary(data))
 
