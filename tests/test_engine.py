@@ -126,3 +126,15 @@ def test_batched_answers_and_document_rankings_match_one_at_a_time(engine):
         assert [q.text for q in answer.quotes] == [q.text for q in alone.quotes]
         assert documents == engine.rank_documents(question, k=5)
         assert len(documents) == len(set(documents)) <= 5
+
+
+def test_a_short_sentence_about_this_or_these_is_quoted_with_what_it_refers_to(engine):
+    from simqa.extraction import quote_span
+
+    sentences, documents = engine.index.sentences, engine.index.documents
+    leaning = [i for i, s in enumerate(sentences) if "used this insight" in s.text]
+    assert leaning, "the corpus sentence this test relies on is gone"
+    for sid in leaning:
+        span = quote_span(sentences, documents, sid)
+        assert span.start < sentences[sid].start  # the sentence before it comes too
+        assert span.text.endswith(sentences[sid].text) or sentences[sid].text in span.text

@@ -10,6 +10,13 @@ from simqa.records import Document, Sentence
 MAX_UNITS = 3
 _REFERS_BACK = re.compile(r"^(?:this|these|that|those|it|they|such|he|she|its|their|however|"
                           r"as a result|as a consequence|therefore|following)\b", re.I)
+# "... used this insight to ...": a demonstrative naming what came before. Words naming the
+# document itself or a time ("this report", "this year") point elsewhere.
+_REFERS_BACK_INSIDE = re.compile(
+    r"\b(?:this|these|such)\s+(?!(?:document|report|paper|page|website|site|statement|letter|"
+    r"guide|guidance|section|year|month|week|time|day|review|programme|model|service)s?\b)"
+    r"[a-z]+", re.I)
+SHORT = 100  # characters: a sentence this short leans on its neighbour for its subject
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,8 @@ def quote_span(sentences: list[Sentence], documents: dict[str, Document], sid: i
     sentence = sentences[sid]
     if sentence.kind == "lead_in" or _introduces_list(sentences, sid):
         chosen += _following(sentences, sid, MAX_UNITS - 1)
-    elif _REFERS_BACK.match(sentence.text.lstrip("-•– ")) or _is_continuation(sentence):
+    elif (_REFERS_BACK.match(sentence.text.lstrip("-•– ")) or _is_continuation(sentence)
+          or len(sentence.text) < SHORT and _REFERS_BACK_INSIDE.search(sentence.text)):
         previous = _previous(sentences, sid)
         if previous is not None:
             chosen.insert(0, previous)
