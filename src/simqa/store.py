@@ -125,6 +125,17 @@ def context_vectors_of(sentences: list[Sentence], vectors: np.ndarray,
     return _normalised(context)
 
 
+def _heading_vectors(sentences: list[Sentence], vectors: np.ndarray,
+                     embedder: Embedder) -> dict[str, np.ndarray]:
+    """Each heading's vector: a heading that is a unit already has one; only others are
+    encoded."""
+    as_unit = {s.text: i for i, s in enumerate(sentences) if s.kind == "heading"}
+    headings = sorted({s.heading for s in sentences if s.heading})
+    missing = [h for h in headings if h not in as_unit]
+    encoded = dict(zip(missing, embedder.encode_documents(missing), strict=True))
+    return {h: vectors[as_unit[h]] if h in as_unit else encoded[h] for h in headings}
+
+
 def passage_vectors_of(passages: list[Passage], vectors: np.ndarray) -> np.ndarray:
     if not passages:
         return np.zeros((0, vectors.shape[1]), dtype=np.float32)
@@ -161,8 +172,7 @@ def build_index(
         if progress:
             print(f"encoding {len(texts)} units")
         sentence_vectors = embedder.encode_documents(texts, progress=progress)
-        headings = sorted({s.heading for s in sentences if s.heading})
-        heading_vectors = dict(zip(headings, embedder.encode_documents(headings), strict=True))
+        heading_vectors = _heading_vectors(sentences, sentence_vectors, embedder)
         context_vectors = context_vectors_of(sentences, sentence_vectors, heading_vectors)
         passage_vectors = passage_vectors_of(passages, sentence_vectors)
         _write_json(staging / "documents.json", [
