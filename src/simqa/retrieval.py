@@ -51,7 +51,7 @@ class Retriever:
         query = query_vector.reshape(1, -1).astype(np.float32)
         k = min(DENSE_CANDIDATES, self._count)
         _, dense_ids = index.sentence_faiss.search(query, k)
-        _, context_ids = _search_matrix(index.context_vectors, query, k)
+        _, context_ids = index.context_faiss.search(query, k)
         kp = min(PASSAGE_CANDIDATES, len(index.passages))
         passage_scores_top, passage_ids = index.passage_faiss.search(query, kp)
 
@@ -65,7 +65,7 @@ class Retriever:
                            for sid in index.passages[int(pid)].sentence_ids]
 
         ids = np.unique(np.concatenate([
-            dense_ids[0][dense_ids[0] >= 0], context_ids, lexical_ids,
+            dense_ids[0][dense_ids[0] >= 0], context_ids[0][context_ids[0] >= 0], lexical_ids,
             np.array(passage_members, dtype=np.int64),
         ])).astype(np.int64)
         dense_sentence = index.sentence_vectors[ids] @ query[0]
@@ -85,12 +85,6 @@ class Retriever:
             rank_dense=_ranks(dense_sentence + dense_context),
             rank_bm25=_ranks(bm25_sentence),
         )
-
-
-def _search_matrix(vectors: np.ndarray, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    scores = vectors @ query[0]
-    top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-    return scores[top], top.astype(np.int64)
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:

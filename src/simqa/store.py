@@ -24,7 +24,7 @@ from simqa.embedding import Embedder
 from simqa.lexicon import Lexicon, learn_acronyms
 from simqa.records import Document, Passage, Sentence, Source
 
-FORMAT_VERSION = 4  # bump when the files or what they mean change
+FORMAT_VERSION = 5  # bump when the files or what they mean change
 POINTER = "CURRENT"
 
 
@@ -52,6 +52,7 @@ class IndexData:
     passage_vectors: np.ndarray
     sentence_faiss: faiss.Index
     passage_faiss: faiss.Index
+    context_faiss: faiss.Index
     sentence_bm25: bm25s.BM25
     passage_bm25: bm25s.BM25
     lexicon: Lexicon
@@ -188,8 +189,10 @@ def build_index(
         sentence_index, sentence_search = vector_index.choose(sentence_vectors,
                                                               embedder.dimension)
         passage_index, passage_search = vector_index.choose(passage_vectors, embedder.dimension)
+        context_index, context_search = vector_index.choose(context_vectors, embedder.dimension)
         faiss.write_index(sentence_index, str(staging / "sentences.faiss"))
         faiss.write_index(passage_index, str(staging / "passages.faiss"))
+        faiss.write_index(context_index, str(staging / "contexts.faiss"))
         acronyms = learn_acronyms(d.text for d in documents)
         lexicon = Lexicon(acronyms)
         _write_json(staging / "lexicon.json", {"acronyms": acronyms})
@@ -205,7 +208,8 @@ def build_index(
             "documents": {d.id: d.sha256 for d in documents},
             "counts": {"documents": len(documents), "sentences": len(sentences),
                        "passages": len(passages)},
-            "vector_search": {"sentences": sentence_search, "passages": passage_search},
+            "vector_search": {"sentences": sentence_search, "passages": passage_search,
+                              "contexts": context_search},
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "build_seconds": round(time.time() - started, 2),
             "files": {
@@ -285,6 +289,7 @@ def _read(path: Path, manifest: dict[str, Any]) -> IndexData:
         passage_vectors=np.load(path / "passage_vectors.npy"),
         sentence_faiss=faiss.read_index(str(path / "sentences.faiss")),
         passage_faiss=faiss.read_index(str(path / "passages.faiss")),
+        context_faiss=faiss.read_index(str(path / "contexts.faiss")),
         sentence_bm25=bm25s.BM25.load(str(path / "bm25_sentences")),
         passage_bm25=bm25s.BM25.load(str(path / "bm25_passages")),
         lexicon=lexicon,

@@ -14,8 +14,10 @@ K = 60  # retrieval.DENSE_CANDIDATES: recall is measured at the depth retrieval 
 RECALL_FLOOR = 0.99  # approximate search only where it loses under 1 % against exact
 SAMPLE = 200
 HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 256
+# efConstruction 200 builds a graph that keeps recall at a low efSearch (250,000 generated
+# units: recall@60 0.993 at efSearch 256, against 0.977 with 80; bench/README.md, benchmark 5).
+HNSW_EF_CONSTRUCTION = 200
+HNSW_EF_SEARCH = (256, 512, 1024)  # the first that keeps recall is stored in the index
 
 
 def exact(vectors: np.ndarray, dimension: int) -> faiss.Index:
@@ -35,12 +37,16 @@ def choose(vectors: np.ndarray, dimension: int,
     hnsw = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
     hnsw.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
     hnsw.add(vectors)
-    hnsw.hnsw.efSearch = HNSW_EF_SEARCH  # stored in the index file
-    recall = measured_recall(flat, hnsw, vectors)
-    facts = {"vectors": len(vectors), "hnsw_recall_at_60": round(recall, 4),
+    tried: dict[int, float] = {}
+    for ef_search in HNSW_EF_SEARCH:
+        hnsw.hnsw.efSearch = ef_search  # stored in the index file
+        tried[ef_search] = round(measured_recall(flat, hnsw, vectors), 4)
+        if tried[ef_search] >= RECALL_FLOOR:
+            break
+    facts = {"vectors": len(vectors), "hnsw_recall_at_60": tried,
              "hnsw": {"M": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION,
-                      "ef_search": HNSW_EF_SEARCH}}
-    if recall < RECALL_FLOOR:
+                      "ef_search": hnsw.hnsw.efSearch}}
+    if max(tried.values()) < RECALL_FLOOR:
         return flat, {"type": "flat", **facts}
     return hnsw, {"type": "hnsw", **facts}
 
