@@ -138,3 +138,10 @@ def test_a_short_sentence_about_this_or_these_is_quoted_with_what_it_refers_to(e
         span = quote_span(sentences, documents, sid)
         assert span.start < sentences[sid].start  # the sentence before it comes too
         assert span.text.endswith(sentences[sid].text) or sentences[sid].text in span.text
+
+
+def test_a_contested_question_is_answered_from_both_sides(engine):
+    answer = engine.ask("who's actually responsible for SIM, the AHSNs or NHS England?")
+    assert answer.status == "answered"
+    assert len({q.publisher for q in answer.quotes}) >= 2
+    assert "StopSIM" in " ".join(q.publisher for q in answer.quotes)

@@ -164,7 +164,7 @@ class Engine:
     def _answer(self, question: str, ranked: Ranked, encode_seconds: float,
                 started: float) -> Answer:
         sure = confidence(ranked, self.index, self.abstention_weights)
-        spans = self._spans(ranked)
+        spans = self._spans(ranked, _contested(question))
         answered = bool(spans) and sure >= self.settings.abstain_threshold
         quotes = self._quotes(spans, sure, answered)
         publishers = {q.publisher for q in quotes}
@@ -185,7 +185,7 @@ class Engine:
             timings={"encode": encode_seconds, "rank": time.perf_counter() - started},
         )
 
-    def _spans(self, ranked: Ranked) -> list[tuple[Span, float]]:
+    def _spans(self, ranked: Ranked, contested: bool) -> list[tuple[Span, float]]:
         """The answer span and up to max_quotes-1 supports, preferring other publishers."""
         sentences, documents = self.index.sentences, self.index.documents
         chosen: list[tuple[Span, float]] = []
@@ -214,7 +214,7 @@ class Engine:
         publisher_of = self._publisher_of
         answer_publisher = publisher_of[candidates[0][0].doc_id]
         other = [c for c in rest if publisher_of[c[0].doc_id] != answer_publisher]
-        if other:
+        if other and contested:
             chosen.append(other[0])
         for candidate in rest:
             if len(chosen) >= self.settings.max_quotes:
