@@ -186,7 +186,8 @@ class Engine:
         )
 
     def _spans(self, ranked: Ranked, contested: bool) -> list[tuple[Span, float]]:
-        """The answer span and up to max_quotes-1 supports, preferring other publishers."""
+        """The answer span and up to max_quotes-1 supports; for a contested question, another
+        publisher's best unit first."""
         sentences, documents = self.index.sentences, self.index.documents
         chosen: list[tuple[Span, float]] = []
         seen_texts: set[str] = set()
