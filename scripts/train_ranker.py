@@ -36,6 +36,7 @@ from simqa import abstention, ranking
 from simqa.config import Settings
 from simqa.embedding import SentenceTransformerEmbedder
 from simqa.engine import Engine
+from simqa.metrics import contains_answer
 from simqa.questions import question_type
 from simqa.retrieval import Retrieved, Retriever
 from simqa.store import IndexError_, load_index
@@ -81,8 +82,7 @@ def prepare(engine: Engine, questions: list[dict]) -> list[Item]:
 
 def prepare_phrases(engine: Engine, questions: list[dict]) -> list[Item]:
     """The answerable and unanswerable items of a simqa test set that reach retrieval; a unit
-    is answer-bearing when it holds a gold phrase (case and spacing ignored, as answer@1
-    checks quotes)."""
+    is answer-bearing when it holds a gold phrase, checked as answer@1 checks quotes."""
     items = []
     for question in questions:
         if question.get("type") == "crisis":
@@ -92,8 +92,8 @@ def prepare_phrases(engine: Engine, questions: list[dict]) -> list[Item]:
             continue
         vector = engine._encode([searchable])[0]
         retrieved = engine.retriever.retrieve(searchable, vector)
-        golds = tuple(_normal(a) for a in question.get("answers") or ())
-        labels = np.array([any(g in _normal(engine.index.sentences[int(sid)].text) for g in golds)
+        golds = tuple(question.get("answers") or ())
+        labels = np.array([contains_answer(engine.index.sentences[int(sid)].text, golds)
                            for sid in retrieved.ids], dtype=np.int8)
         features, _ = ranking.feature_matrix(retrieved, engine.index,
                                              question_type(question["question"]),
@@ -101,10 +101,6 @@ def prepare_phrases(engine: Engine, questions: list[dict]) -> list[Item]:
         items.append(Item(question["question"], retrieved, features, labels, "",
                           bool(question.get("answerable")), golds))
     return items
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.lower().replace("\u2019", "'").split())
 
 
 def _locate(text: str, answer: str, near: int) -> int:
@@ -218,9 +214,9 @@ def leave_one_out(engine: Engine, covid: list[Item], covid_table, sim: list[Item
         engine.abstention_weights = fit_abstention(
             covid_table, abstention_table(engine, others, weights), sim_weight, regularisation)
         answer = engine.ask(item.question)
-        top = _normal(answer.quotes[0].text) if answer.quotes else ""
+        top = answer.quotes[0].text if answer.quotes else ""
         outcomes.append(Outcome(item.answerable, answer.confidence,
-                                any(g in top for g in item.gold_phrases)))
+                                contains_answer(top, item.gold_phrases)))
     engine.ranker_weights = engine.abstention_weights = None
     return outcomes
 
