@@ -310,7 +310,7 @@ def main(benchmark: str, index_dir: str, sim_dev: str, sim_pairs: int, sim_weigh
                    f"{len(sim) - answerable} unanswerable questions reaching retrieval); top "
                    f"quote holds a gold phrase {unit:.3f}; configured threshold "
                    f"{sim_engine.settings.abstain_threshold}:")
-        for line in sweep(outcomes, [round(0.01 * i, 2) for i in range(21)]):
+        for line in sweep(outcomes, [round(0.01 * i, 2) for i in range(61)]):
             click.echo(line)
 
 

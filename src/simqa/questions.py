@@ -28,6 +28,11 @@ _PERSON = re.compile(r"\b(?:Professor|Prof|Dr|Sergeant|Sgt|Sir|Lord|Lady|Dame|Mr
 _DURATION = re.compile(r"\b\d+(?:\s*(?:–|-|to)\s*\d+)?\s*(?:months?|weeks?|years?|days?|hours?)\b"
                        r"|\b(?:a|one|two|three|four|five|six|several) (?:months?|weeks?|years?)\b",
                        re.I)
+_MONEY = re.compile(r"[£$€]\s?\d[\d,.]*(?:\s?(?:k|m|bn|million|billion|thousand)\b)?|"
+                    r"\b\d[\d,.]*\s?(?:million|billion|thousand)?\s?(?:pounds|euros|dollars)\b",
+                    re.I)
+_ASKS_MONEY = re.compile(r"\b(?:cost|costs|costing|price|spend|spent|paid|pay|budget|worth|"
+                         r"how much money|fees?|salary|compensation)\b", re.I)
 _DEFINITION = re.compile(r"\b(?:is an?|are|means|refers to|stands for|known as)\b|\([A-Z]{2,}s?\)")
 
 QUESTION_TYPES = ("who", "when", "number", "why", "where", "definition", "how", "other")
@@ -65,12 +70,24 @@ def question_type(question: str) -> str:
 _FILLER = frozenset({"in", "at", "on", "the", "of"})
 
 
-def instances(kind: str, text: str, how_long: bool = False) -> tuple[frozenset[str], ...]:
+def measure(question: str) -> str:
+    """What a number question measures: "duration" (how long), "money" (how much ... cost,
+    paid...) or "" for a plain count."""
+    lowered = question.lower()
+    if "how long" in lowered:
+        return "duration"
+    if "how much" in lowered and _ASKS_MONEY.search(lowered):
+        return "money"
+    return ""
+
+
+def instances(kind: str, text: str, measured: str = "") -> tuple[frozenset[str], ...]:
     """The words of each date, number, name or place in text that a question of this kind asks
-    for; () for kinds without such instances."""
+    for (a number question: of the measure it asks for); () for kinds without instances."""
+    numbers = {"duration": _DURATION, "money": _MONEY}.get(measured, _NUMBER)
     patterns = {
         "when": (_DATE,),
-        "number": (_DURATION,) if how_long else (_NUMBER,),
+        "number": (numbers,),
         "who": (_PERSON, _NAME),
         "where": (_PLACE,),
     }.get(kind, ())
@@ -89,7 +106,7 @@ def offers_new(kind: str, text: str, question: str) -> float:
     a name, a place) that the question itself does not already contain."""
     if kind not in {"when", "number", "who", "where"}:
         return offers(kind, text)
-    return has_new_instance(instances(kind, text, "how long" in question.lower()), question)
+    return has_new_instance(instances(kind, text, measure(question)), question)
 
 
 def offers(kind: str, text: str) -> float:

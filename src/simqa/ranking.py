@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simqa.questions import has_new_instance, instances, offers, question_type
+from simqa.questions import has_new_instance, instances, measure, offers, question_type
 from simqa.retrieval import Retrieved
 from simqa.store import IndexData
 
@@ -77,7 +77,7 @@ def feature_matrix(
     rows = np.zeros((len(retrieved.ids), len(FEATURES)), dtype=np.float32)
     coverage = np.zeros(len(retrieved.ids), dtype=np.float32)
     facts = _facts(index)
-    how_long = "how long" in question.lower()
+    measured = measure(question)
     for row, sid in enumerate(retrieved.ids):
         unit = int(sid)
         sentence = index.sentences[unit]
@@ -89,8 +89,8 @@ def feature_matrix(
             typed, new = _defines(sentence.text, long_forms), facts.offers(unit, qtype)
         else:
             typed = facts.offers(unit, qtype)
-            new = (has_new_instance(facts.instances(unit, qtype, how_long), question)
-                   if qtype in _INSTANCE_TYPES else typed)
+            new = (has_new_instance(facts.instances(unit, qtype, measured), question)
+                   if qtype in INSTANCE_TYPES else typed)
         rows[row, :9] = (
             retrieved.dense_sentence[row],
             retrieved.dense_context[row],
@@ -153,7 +153,7 @@ def _promote_typed(order: np.ndarray, features: np.ndarray, qtype: str, index: I
     return np.concatenate([[typed], order[order != typed]])
 
 
-_INSTANCE_TYPES = frozenset({"when", "number", "who", "where"})
+INSTANCE_TYPES = frozenset({"when", "number", "who", "where"})
 _STATIC = ("heading", "toc", "lead_in", "reference", "short", "row", "bullet", "pointer",
            "length")
 
@@ -165,7 +165,7 @@ class _UnitFacts:
         self.index = index
         self._static: dict[int, np.ndarray] = {}
         self._offers: dict[tuple[int, str], float] = {}
-        self._instances: dict[tuple[int, str, bool], tuple[frozenset[str], ...]] = {}
+        self._instances: dict[tuple[int, str, str], tuple[frozenset[str], ...]] = {}
 
     def static(self, unit: int) -> np.ndarray:
         found = self._static.get(unit)
@@ -186,10 +186,10 @@ class _UnitFacts:
             self._offers[key] = offers(qtype, self.index.sentences[unit].text)
         return self._offers[key]
 
-    def instances(self, unit: int, qtype: str, how_long: bool) -> tuple[frozenset[str], ...]:
-        key = (unit, qtype, how_long)
+    def instances(self, unit: int, qtype: str, measured: str) -> tuple[frozenset[str], ...]:
+        key = (unit, qtype, measured)
         if key not in self._instances:
-            self._instances[key] = instances(qtype, self.index.sentences[unit].text, how_long)
+            self._instances[key] = instances(qtype, self.index.sentences[unit].text, measured)
         return self._instances[key]
 
 
