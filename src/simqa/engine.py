@@ -24,7 +24,7 @@ from simqa.safety import route, strip_instructions
 from simqa.store import IndexData, StaleIndex, build_index, corpus_version, load_index
 
 SUPPORT_RANK = 5  # supporting quotes come from this many best-ranked units
-NEIGHBOUR_RANK = 3  # a neighbour of the best unit ranked this high joins its quote
+NEIGHBOUR_RANK = 5  # a neighbour of the best unit ranked this high joins its quote
 
 
 class QuestionError(ValueError):
