@@ -217,6 +217,61 @@ _CRISIS_PATTERNS = (
     r"\b(?:im|i am|we are)\s+(?:\w+\s+)?(?:in (?:a )?(?:mental health )?crisis|having a (?:mental "
     r"health )?(?:crisis|breakdown|panic attack))\b|\bi (?:really |urgently )?need (?:urgent |"
     r"immediate |emergency )?help (?:now|right now|urgently|asap|please)\b",
+    # ideation and attempts, first person or a message that starts with them
+    r"(?:^|\b(?:i|im|ive|been|having|keep|kept|had|have|got|get|getting)\s+(?:\w+\s+)?)(?:thinking|"
+    r"thoughts|thought|dreaming|fantasi[sz]ing)\s+(?:about|of)\s+(?:suicide|killing myself|ending "
+    r"(?:it|my life|things|everything)|dying|taking my (?:own )?life|not being (?:here|alive))\b"
+    + _NOT_TOPIC,
+    r"^(?:\w+\s+)?suicid(?:al|e) (?:thoughts|feelings|urges|ideation)\b",
+    _fp(r"(?:have|having|had|get|getting|got|experiencing|with)\s+suicidal\s+(?:thoughts|feelings|"
+        r"urges|ideation)\b|(?:attempted|tried|try|trying) (?:suicide|to commit suicide)\b"),
+    _fp(r"(?:burned|burnt|burn|burning|scratched|scratch|scratching|hit|hitting|punched|punching|"
+        r"bit|biting|starved|starving|bruised|bruising)\s+(?:myself|my (?:arms?|wrists?|legs?|"
+        r"thighs?|skin|body|face|head|hands?))\b|"
+        r"(?:do|doing) something (?:stupid|silly|drastic|dangerous|bad)\b(?! (?:about|with|at|for)"
+        r"\b)"),
+    r"\b(?:cant|cannot|can not|dont think i can|not sure i can|dont know if i can|struggling to)\s+"
+    r"keep (?:myself|me) safe\b",
+    _fp(r"(?:have|got|bought|found|made|tied|ready)\s+(?:a |the |my )?(?:rope|noose|ligature)\b|"
+        r"(?:stockpil\w*|hoard\w*|saving up|saved up|stash\w*|collecting)\s+(?:up\s+)?(?:my\s+)?"
+        r"(?:meds|pills|tablets|medication|paracetamol)\b"),
+    r"\b(?:stockpil\w*|hoard\w*|saving up|saved up|stash\w*)\s+(?:up\s+)?my\s+(?:meds|pills|"
+    r"tablets|medication)\b",
+    r"\b(?:tie|tying|make|making)\s+(?:a\s+)?noose\b|\b(?:suicide|goodbye) (?:notes|letters)\b",
+    r"\b(?:theres|there is|i see|i can see|i have|ive got) no (?:way out|escape|way forward|hope "
+    r"left)\b(?! (?:of|from) (?:the|a|sim)\b)|\b(?:only|one) way out (?:is|would be) (?:to )?"
+    r"(?:die|dying|death|suicide)\b",
+    r"\b(?:whats|what is|wheres) the point (?:of|in) (?:anything|it all|any of (?:this|it)|"
+    r"going on|carrying on|trying|living|life)(?=\s*(?:any ?more\b|$))|"
+    r"\b(?:dont|cant|do not|cannot) see (?:the|any) point (?:of|in) (?:anything|living|life|"
+    r"going on|carrying on|being alive|existing|it all)\b",
+    r"\b(?:want|need|wish)\s+(?:it|it all|everything|the pain|this|all this)\s+to\s+(?:stop|end|"
+    r"be over)\s+(?:forever|for good|permanently)\b",
+    # means, asked plainly or already taken
+    r"\b(?:would|will|could|can|does|do|is)\b.{0,30}\b(?:tablets|pills|paracetamol|meds|medication|"
+    r"insulin|codeine|co codamol|ibuprofen|aspirin|antidepressants|sertraline|diazepam)\b.{0,20}"
+    r"\b(?:kill (?:you|me|someone|a person)|be (?:fatal|lethal|enough to die))\b",
+    r"^(?:just\s+)?(?:took|taken|swallowed|downed|had)\s+(?:all|loads|lots|a lot|a bunch|too many|"
+    r"a whole|a full|\d+|a box|a packet|the whole)\b.{0,25}\b(?:pills|tablets|paracetamol|meds|"
+    r"medication|box|packet|bottle)\b",
+    _fp(r"(?:step|stepping|walk|walking|throw myself|throwing myself|lie down|run|running)\s+"
+        r"(?:out\s+)?in front of (?:a|the|an) (?:train|bus|car|lorry|truck|traffic|tube)\b"),
+    # someone else in danger
+    rf"\b{_OTHER}\s+(?:is|s|has been|keeps|kept|was|been|just|has|have)?\s*(?:threatening|"
+    r"threatened|talking about|talks about|talked about|saying|says|said|thinking about|"
+    r"mentioning|mentioned|attempted|tried|texting|texted)\s+(?:about\s+)?(?:suicide|"
+    r"to (?:kill|hurt|harm|end) (?:himself|herself|themselves|themself|his life|her life|their "
+    r"life)|killing (?:himself|herself|themselves|themself)|ending (?:it|his life|her life|their "
+    r"life))\b" + _NOT_TOPIC,
+    rf"\b{_OTHER}\s+(?:\w+\s+){{0,2}}?(?:texted|messaged|sent|wrote|posted|said|left)\s+(?:me\s+)?"
+    r"(?:a\s+)?(?:goodbye|their goodbyes|a final goodbye|a suicide note|a note saying goodbye)\b",
+    r"\b(?:outside|at|in|near|through) (?:my|our|the) (?:door|front door|house|home|flat|room|"
+    r"window|garden|bedroom)\s+(?:right now\s+|now\s+)?with an? (?:knife|gun|weapon|machete|axe|"
+    r"blade)\b|\b"
+    + rf"{_OTHER}\s+(?:has|s got|has got|is holding|is waving|got|pulled)\s+(?:out\s+)?"
+    r"(?:a|got a)\s+(?:knife|gun|weapon|machete|axe|blade)\b",
+    rf"\b{_CLOSE}\s+(?:\w+\s+){{0,2}}?(?:hit|hits|punched|punches|kicked|kicks|choked|chokes|"
+    r"strangled|strangles|beat|beats|attacked|attacks|assaulted|raped|slapped)\s+me\b",
 )
 _CRISIS = re.compile("|".join(f"(?:{p})" for p in _CRISIS_PATTERNS))
 _CRISIS_ALONE = re.compile(
