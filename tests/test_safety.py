@@ -178,6 +178,13 @@ SMALLTALK = [
     ("are you a bot?", "help"),
     ("Are you a real person?", "help"),
     ("hi, what can you do?", "help"),
+    ("what can you help me with", "help"),
+    ("is anyone there?", "help"),
+    ("i don't understand", "help"),
+    ("thanks so much that's really helpful", "thanks"),
+    ("nice one cheers", "thanks"),
+    ("how's your day going", "greeting"),
+    ("see you tomorrow", "goodbye"),
 ]
 
 GREETING_THEN_QUESTION = [

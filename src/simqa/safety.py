@@ -295,18 +295,22 @@ _SMALLTALK_PARTS = {
     r"use (?:this|you)|what can i ask(?: you)?|what (?:should|do) i ask|what do you know|what are "
     r"you able to do|are you (?:a |an )?(?:bot|robot|human|person|real|real person|ai|chatbot|"
     r"computer|machine)|is this (?:a )?(?:bot|robot|human|real person|ai)|am i talking to (?:a )?"
-    r"(?:bot|robot|human|person|real person|machine)|who made you|who built you",
-    "goodbye": r"bye+|goodbye|bye bye|see (?:you|ya|u)(?: later| soon)?|cya|later|laters|good "
-    r"night|night|take care|ttyl|gotta go|im off|im done|thats all|that is all|thats it|all done|"
-    r"have a (?:good|nice|great|lovely) (?:day|one|evening|night|weekend)",
+    r"(?:bot|robot|human|person|real person|machine)|who made you|who built you|what can you "
+    r"help (?:me )?with|what do you help with|(?:is )?(?:anyone|anybody|someone|somebody) "
+    r"(?:there|here)|i dont (?:understand|get it)|im (?:confused|lost)|how do i (?:start|begin)",
+    "goodbye": r"bye+|goodbye|bye bye|see (?:you|ya|u)(?: later| soon| tomorrow| again| around)?|"
+    r"cya|later|laters|good night|night|take care|ttyl|gotta go|im off|im done|thats all|that is "
+    r"all|thats it|all done|have a (?:good|nice|great|lovely) (?:day|one|evening|night|weekend)",
     "thanks": r"thanks+(?: a lot| so much| very much| again| loads)?|thank (?:you|u)(?: so much| "
     r"very much| again)?|thx|ty|tysm|cheers|ta|many thanks|much appreciated|appreciate it|that "
-    r"(?:helps|helped|was helpful|is helpful|s helpful)|thats (?:helpful|great|useful|brilliant|"
-    r"interesting)|great|brilliant|cool|nice|perfect|awesome|lovely|ok|okay|k|got it|understood|"
-    r"fair enough|no worries|noted|interesting|wow|amazing",
+    r"(?:helps|helped|was helpful|is helpful|s helpful)|thats (?:(?:really|very|so|super) )?"
+    r"(?:helpful|great|useful|brilliant|interesting)|nice one|good one|great|brilliant|cool|nice|"
+    r"perfect|awesome|lovely|ok|okay|k|got it|understood|fair enough|no worries|noted|"
+    r"interesting|wow|amazing",
     "greeting": r"hi+|hey+|heya|hiya|hello|helo|howdy|yo+|hola|greetings|good (?:morning|afternoon|"
     r"evening|day)|morning|afternoon|evening|gday|how are (?:you|u)(?: doing)?(?: today)?|how r u|"
-    r"hows it going|how is it going|whats up|wassup|sup|you alright|you ok|alright",
+    r"hows it going|how is it going|hows your day(?: going)?|how are things|whats up|wassup|sup|"
+    r"you alright|you ok|alright",
     "filler": r"there|mate|bot|simqa|friend|all|everyone|again|then|so|very|much|you|u|lol|haha|"
     r"please|pls|just|and|oh|ah|um|hmm|well|yes|yeah|yep|no|nope|sir|buddy|pal|chatbot|folks|guys|"
     r"love|right|sure|fine|really",
