@@ -69,6 +69,14 @@ _KEYWORDS = frozenset(_SQUEEZE_WORDS + _FUZZY_WORDS)
 _NOT_FUZZY = frozenset({"overdone", "mysql", "herself", "himself", "itself", "yourself"})
 
 
+_TEXT_SPEAK = {
+    "no1": "no one", "noone": "no one", "rly": "really", "rlly": "really", "wud": "would",
+    "wld": "would", "cud": "could", "shud": "should", "ded": "dead", "gna": "gonna",
+    "gnna": "gonna", "agen": "again", "agn": "again", "nd": "and", "tabs": "tablets",
+    "cos": "because", "coz": "because", "cuz": "because", "af": "so", "fr": "really",
+}
+
+
 def _squeeze(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", word)
 
@@ -86,6 +94,8 @@ def _canonical(token: str) -> str:
     """The key word a stretched or misspelt token stands for ("kiil" -> "kill"), else the token."""
     if token in _KEYWORDS or _squeeze(token) in _BY_SQUEEZE:
         return _BY_SQUEEZE.get(_squeeze(token), token)
+    if token.endswith("in") and token + "g" in _KEYWORDS:
+        return token + "g"
     if len(token) < 5 or token in _NOT_FUZZY:
         return token
     return next(iter(difflib.get_close_matches(token, _FUZZY_WORDS, n=1, cutoff=0.8)), token)
@@ -102,6 +112,10 @@ def normalise(text: str) -> str:
     text = text.translate(_QUOTES).translate(_LOOKALIKE)
     text = re.sub(r"\bod'(?:d|ed)\b", "oded", text)
     text = text.replace("'", "")
+    text = re.sub(r"[a-z0-9]+", lambda m: _TEXT_SPEAK.get(m.group(), m.group()), text)
+    text = re.sub(r"\b(?P<verb>want|wants|wanted|going|gonna|have|need|ready|about|trying|try)"
+                  r" 2\b", r"\g<verb> to", text)
+    text = re.sub(r"\b(?P<who>i|ive|i have) bin\b", r"\g<who> been", text)
     text = re.sub(r"(?<=[a-z])!(?=[a-z])", "i", text)
     text = re.sub(r"[a-z0-9@$]+", _unleet, text)
     text = re.sub(r"([a-z])\1{2,}", r"\1\1", text)
@@ -122,6 +136,15 @@ _CLOSE = (r"(?:my (?:\w+ )?(?:friend|mate|partner|mum|mom|dad|son|daughter|broth
 _OTHER = rf"(?:{_CLOSE}|they|theyve|theyre|someone|somebody)"
 _NOT_TOPIC = r"(?!\s+(?:prevention|rates?|statistics|stats|figures|data|risk|polic(?:y|ies)|" \
              r"strateg(?:y|ies)|attempts|awareness|research|plans?|teams?|services?))"
+
+
+_DRUGS = (r"(?:pills|tablets|paracetamol|meds|medication|medicine|insulin|codeine|co codamol|"
+          r"ibuprofen|aspirin|antidepressants|sertraline|diazepam|lithium|tramadol|painkillers|"
+          r"sleeping pills|sleeping tablets|quetiapine|olanzapine|citalopram|fluoxetine|"
+          r"amitriptyline|pregabalin|zopiclone)")
+_LOTS = (r"(?:all|loads|lots|a lot|a load|a bunch|a handful|too many|a whole|a full|\d+|a box|"
+         r"a packet|a strip|the whole|everything|all the|all of my|all my|two packets|"
+         r"three packets|a bottle)")
 
 
 def _fp(rest: str) -> str:
@@ -272,6 +295,56 @@ _CRISIS_PATTERNS = (
     r"(?:a|got a)\s+(?:knife|gun|weapon|machete|axe|blade)\b",
     rf"\b{_CLOSE}\s+(?:\w+\s+){{0,2}}?(?:hit|hits|punched|punches|kicked|kicks|choked|chokes|"
     r"strangled|strangles|beat|beats|attacked|attacks|assaulted|raped|slapped)\s+me\b",
+    # plans, preparations and farewells
+    r"\bplan(?:s|ned|ning)? (?:to|for|on) (?:end it|ending it|end things|end my life|ending my "
+    r"life|kill myself|killing myself|die|dying|take my (?:own )?life|top myself|do myself in)\b|"
+    r"\b(?:picked|chosen|set) (?:the|a) (?:date|day)\b.{0,30}\b(?:end it|die|kill myself|do it)\b|"
+    r"\b(?:given|giving|gave) away (?:all )?my (?:things|stuff|belongings|possessions|pets?)\b|"
+    r"\b(?:said|saying|say) (?:all )?my (?:goodbyes|last goodbyes)\b",
+    r"\b(?:wont|will not|not going to|wont even) be (?:around|here|alive) (?:much |for much |for "
+    r")?(?:longer|tomorrow|after tonight|by (?:tomorrow|morning|the weekend)|any ?more)\b|"
+    r"\b(?:wont|will not|never) see (?:me|him|her|them) (?:again|alive again)\b|"
+    r"\b(?:top|do|off) myself\b|\bdo myself in\b|\bdisappear(?:ed|ing)? (?:for good|forever|for "
+    r"ever|permanently)\b",
+    r"\b(?:no one|nobody|noone|not one person) (?:would|will|is going to|gonna|d)(?: \w+)? "
+    r"(?:miss me|care (?:if|when|that) i|notice (?:if|when|that) i)",
+    # means: heights, methods, time to die
+    r"\bhigh enough to (?:jump|die|kill|be fatal)\b|\bhow (?:high|tall|far)\b.{0,50}\b(?:fatal|"
+    r"die|kill|deadly|lethal|survive)\b|\b(?:jump|fall|drop) (?:\w+ ){0,3}(?:be )?(?:fatal|"
+    r"deadly|lethal)\b",
+    r"\bhow long (?:does it|would it|will it|did it|to) (?:take (?:to|for \w+ to) )?die\b|\bdie "
+    r"(?:from|of|by) (?:hanging|an overdose|overdose|bleeding|drowning|suffocation|jumping)\b|"
+    r"\b(?:quickest|easiest|best|painless|quick|surest|least painful) (?:way|method)s? (?:to|of) "
+    r"(?:end(?:ing)? (?:it|things|it all|everything|myself)|go(?:ing)?|die|dying)\b",
+    _fp(r"(?:going|gonna|gunna|about|ready|heading|on my way)\s+(?:\w+\s+){0,3}(?:to|up to|onto)\s+"
+        r"(?:the )?(?:top of|roof of|edge of) (?:the |a )?(?:multi ?storey|car park|building|"
+        r"bridge|block|flats|tower|cliff)\b"),
+    r"\b(?:standing|stood|sitting|sat|climbing|climbed|balancing) (?:on|onto|over) (?:the |a )?"
+    r"(?:balcony|ledge|railings?|edge of the|roof|bridge|parapet|window ledge)\b",
+    # self-harm now
+    _fp(r"(?:bang|banging|banged|hit|hitting|punch|punching|smash|smashing) my head\b|"
+        r"(?:cant|cannot) stop (?:cutting|hurting myself|self ?harming|burning myself)\b"),
+    r"\burges? to (?:self ?harm|cut|hurt myself|harm myself|kill myself|die|end it|end my life)\b|"
+    r"\b(?:blade|razor|knife) in my hand\b|\b(?:blood everywhere|wont stop bleeding|cant stop "
+    r"(?:the )?bleeding|bleeding (?:heavily|badly|a lot|everywhere))\b",
+    r"\b(?:cut|slit|slashed|sliced) (?:his|her|their|my) (?:wrists?|throat|arms?|neck)\b",
+    # overdose taken or about to be, by anyone
+    rf"\b(?:taken|took|take|taking|swallowed|swallow|necked|neck|necking|downed|had|eaten|ate)\s+"
+    rf"{_LOTS}\s+(?:of\s+)?(?:my\s+|the\s+|her\s+|his\s+|their\s+)?(?:\w+\s+)?{_DRUGS}\b",
+    r"\b(?:taken|took|swallowed|necked|downed)\s+(?:all|everything)\b.{0,30}\b(?:at once|"
+    r"medicine cupboard|cabinet|in one go)\b|\b(?:swallow|take|neck)\s+(?:everything|it all|them "
+    r"all|all of them)\b",
+    rf"\b(?:got|have|ive got|laid out|lined up|counted out)\s+(?:the |my |all my )?(?:{_DRUGS}|"
+    r"rope|blade|razor)\s+(?:ready|out|lined up|counted out|in front of me)\b",
+    # someone else in danger now
+    rf"\b{_OTHER}\s+(?:\w+\s+){{0,5}}?(?:going to|gonna|about to|threatening to|wants to|will|ll)"
+    r"\s+jump\b|\b(?:found|find) (?:my \w+|him|her|them|someone|somebody) (?:\w+ ){0,3}?"
+    r"(?:unresponsive|unconscious|not breathing|collapsed|hanging|blue)\b|\b(?:cant|cannot|can not"
+    r"|wont) wake (?:him|her|them|my \w+)(?: up)?\b",
+    # the writer in danger from someone now
+    r"\b(?:trying to|tried to|is|are) break(?:ing)? (?:in|into) (?:my|our) (?:house|home|flat|"
+    r"room|car)\b|\b(?:locked me (?:in|up)|wont let me (?:leave|go|out)|(?:taken|took|smashed) my "
+    r"phone)\b|\b(?:im|i am|being|been|getting) (?:being )?followed (?:home|by)\b",
 )
 _CRISIS = re.compile("|".join(f"(?:{p})" for p in _CRISIS_PATTERNS))
 _CRISIS_ALONE = re.compile(
@@ -279,7 +352,7 @@ _CRISIS_ALONE = re.compile(
     r"lol|ngl|honestly|idk|been|getting|me)\s)*(?:suicide|suicidal|kms|unalive|overdose|od|"
     r"self ?harm(?:ing)?|die|dying|end it|help me|please help(?: me)?|i need help|save me|"
     r"sewerslide|cutting|kill me|want to die|wanna die)(?:\s(?:now|again|please|pls|plz|rn|"
-    r"tbh|lol|ngl|right now|tonight|today))*"
+    r"tbh|lol|ngl|right now|tonight|today|so|help|help me|atm))*"
 )
 
 
