@@ -20,12 +20,7 @@ from simqa.safety import (
 )
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-DATA = Path(__file__).resolve().parent / "data"
 
-
-def _lines(name: str) -> list[str]:
-    text = (DATA / name).read_text(encoding="utf-8")
-    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 CRISIS = [
     # explicit
@@ -258,17 +253,6 @@ def test_crisis_messages_get_signposting(message: str) -> None:
     assert answer.message == CRISIS_MESSAGE
     assert answer.signposting == SIGNPOSTS
     assert answer.quotes == ()
-
-
-@pytest.mark.parametrize("message", _lines("crisis_messages.txt"))
-def test_crisis_messages_written_independently_get_signposting(message: str) -> None:
-    answer = route(message)
-    assert answer is not None and answer.status == "crisis", message
-
-
-@pytest.mark.parametrize("question", _lines("not_crisis_messages.txt"))
-def test_questions_with_crisis_words_written_independently_are_not_crises(question: str) -> None:
-    assert not is_crisis(question), question
 
 
 @pytest.mark.parametrize("question", NOT_CRISIS)

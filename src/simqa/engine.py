@@ -14,13 +14,14 @@ from simqa.abstention import confidence
 from simqa.citations import make_quote
 from simqa.config import Settings
 from simqa.corpus import load_corpus
+from simqa.crisis_model import CrisisModel
 from simqa.embedding import Embedder, SentenceTransformerEmbedder
 from simqa.extraction import Span, check_verbatim, overlaps, quote_span
 from simqa.ranking import Ranked, rank
 from simqa.records import Answer, Document, Quote
 from simqa.redaction import redact
 from simqa.retrieval import Retriever
-from simqa.safety import route, strip_instructions
+from simqa.safety import crisis_answer, route, strip_instructions
 from simqa.store import IndexData, StaleIndex, build_index, corpus_version, load_index
 
 SUPPORT_RANK = 5  # supporting quotes come from this many best-ranked units
@@ -77,6 +78,11 @@ class Engine:
         return {d.id: d.source.publisher for d in self.index.documents.values()}
 
     @cached_property
+    def _crisis_model(self) -> CrisisModel | None:
+        """The learnt crisis check, when it was learnt on this embedding model's vectors."""
+        return CrisisModel.load(self.embedder.name, self.embedder.dimension)
+
+    @cached_property
     def _not_found_message(self) -> str:
         return messages.not_found_message(d.source.title for d in self.documents())
 
@@ -117,8 +123,14 @@ class Engine:
             for row, position in enumerate(searched):
                 began = time.perf_counter()
                 question = questions[position].strip()
-                ranked = self._rank(question, expanded[row], vectors[row])
                 early = prepared[position][0]
+                if early is None and self._crisis_model is not None and \
+                        self._crisis_model.is_crisis(vectors[row], question):
+                    early = replace(crisis_answer(question), corpus_version=self.corpus_version)
+                if early is not None and not rank_depth:
+                    results[position] = (early, [])
+                    continue
+                ranked = self._rank(question, expanded[row], vectors[row])
                 answer = early if early is not None else self._answer(
                     question, ranked, encode_seconds, began)
                 results[position] = (answer, self._documents(ranked, rank_depth))

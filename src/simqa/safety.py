@@ -331,7 +331,7 @@ _CRISIS_PATTERNS = (
     # overdose taken or about to be, by anyone
     rf"\b(?:taken|took|take|taking|swallowed|swallow|necked|neck|necking|downed|had|eaten|ate)\s+"
     rf"{_LOTS}\s+(?:of\s+)?(?:my\s+|the\s+|her\s+|his\s+|their\s+)?(?:\w+\s+)?{_DRUGS}\b",
-    r"\b(?:taken|took|swallowed|necked|downed)\s+(?:all|everything)\b.{0,30}\b(?:at once|"
+    r"\b(?:taken|took|swallowed|necked|downed)\s+(?:all|everything)\b.{0,30}\b(?:at once|cupboard|"
     r"medicine cupboard|cabinet|in one go)\b|\b(?:swallow|take|neck)\s+(?:everything|it all|them "
     r"all|all of them)\b",
     rf"\b(?:got|have|ive got|laid out|lined up|counted out)\s+(?:the |my |all my )?(?:{_DRUGS}|"
@@ -372,8 +372,11 @@ _SMALLTALK_PARTS = {
     r"help (?:me )?with|what do you help with|(?:is )?(?:anyone|anybody|someone|somebody) "
     r"(?:there|here)|i dont (?:understand|get it)|im (?:confused|lost)|how do i (?:start|begin)",
     "goodbye": r"bye+|goodbye|bye bye|see (?:you|ya|u)(?: later| soon| tomorrow| again| around)?|"
-    r"cya|later|laters|good night|night|take care|ttyl|gotta go|im off|im done|thats all|that is "
-    r"all|thats it|all done|have a (?:good|nice|great|lovely) (?:day|one|evening|night|weekend)",
+    r"cya|later|laters|good ?night|night|nite|take care|ttyl|gotta go|im off(?: now)?|im done "
+    r"(?:for (?:today|now|tonight)|here)|im done|thats all|that is all|thats it|thats everything|"
+    r"all done|for now|for today|log(?:ging)? off|signing off|have a (?:good|nice|great|lovely) "
+    r"(?:day|one|evening|night|weekend)|(?:is there a way to|how do i|how can i|can i) (?:end|"
+    r"close|exit|leave|quit|stop) (?:this|the) (?:chat|conversation|session|window)",
     "thanks": r"thanks+(?: a lot| so much| very much| again| loads)?|thank (?:you|u)(?: so much| "
     r"very much| again)?|thx|ty|tysm|cheers|ta|many thanks|much appreciated|appreciate it|that "
     r"(?:helps|helped|was helpful|is helpful|s helpful)|thats (?:(?:really|very|so|super) )?"
@@ -490,13 +493,17 @@ def strip_instructions(question: str) -> str:
     return _CONNECTIVES.sub("", " ".join(filter(None, kept))).strip(" \t\n,;:-")
 
 
+def crisis_answer(question: str) -> Answer:
+    return Answer("crisis", question.strip(), CRISIS_MESSAGE, signposting=SIGNPOSTS)
+
+
 def route(question: str) -> Answer | None:
     """A crisis or small-talk Answer, or None when the question should go on to retrieval."""
     text = question.strip()
     if not text:
         return None
     if is_crisis(text):
-        return Answer("crisis", text, CRISIS_MESSAGE, signposting=SIGNPOSTS)
+        return crisis_answer(text)
     kind = smalltalk_kind(text)
     if kind is None:
         stripped = strip_instructions(text)

@@ -1,0 +1,116 @@
+"""Learn the vector-based crisis check (src/simqa/crisis_weights.json).
+
+Logistic regression on the embedding of each message. Positives: tests/data/
+crisis_messages.txt. Negatives: tests/data/not_crisis_messages.txt (questions that use crisis
+words without being a crisis), the SIM dev set's other questions, and the even-numbered
+questions of the COVID-QA and NFCorpus benchmarks (ordinary questions on other topics). The
+odd-numbered benchmark questions are held out to report the false-positive rate; --held-out-*
+files, never trained on, report recall on messages written apart from the training ones.
+
+    python scripts/train_crisis.py --held-out-crisis more_crisis.txt
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from simqa.config import Settings
+from simqa.crisis_model import MIN_WORDS
+from simqa.embedding import SentenceTransformerEmbedder
+from simqa.safety import is_crisis
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+OUTPUT = ROOT / "src" / "simqa" / "crisis_weights.json"
+# Missing a crisis is far worse than signposting a question that did not need it.
+THRESHOLD = 0.6
+NEGATIVE_WEIGHT = 3.0  # a crisis-worded question that is not a crisis teaches the most
+
+
+def messages(path: Path) -> list[str]:
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def questions(path: Path) -> list[str]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    return [row["question"] for row in rows if row.get("type") != "crisis"]
+
+
+@click.command()
+@click.option("--sim-dev", default="../shared/eval/sim-dev.jsonl", show_default=True)
+@click.option("--benchmarks", default="../shared/benchmarks", show_default=True,
+              help="Folder holding covidqa/ and nfcorpus/ (their questions are negatives).")
+@click.option("--held-out-crisis", type=click.Path(exists=True, dir_okay=False),
+              help="Crisis messages never trained on: report recall.")
+@click.option("--held-out-not", type=click.Path(exists=True, dir_okay=False),
+              help="Not-crisis questions never trained on: report the false-positive rate.")
+@click.option("--c", "regularisation", default=1.0, show_default=True)
+def main(sim_dev: str, benchmarks: str, held_out_crisis: str | None, held_out_not: str | None,
+         regularisation: float) -> None:
+    settings = Settings.from_env()
+    embedder = SentenceTransformerEmbedder(settings.model_path, threads=2)
+    positives = messages(DATA / "crisis_messages.txt")
+    negatives = messages(DATA / "not_crisis_messages.txt") + questions(Path(sim_dev))
+    general_train: list[str] = []
+    general_held: list[str] = []
+    for name in ("covidqa", "nfcorpus"):
+        asked = questions(Path(benchmarks) / name / "questions.jsonl")
+        general_train += asked[0::2]
+        general_held += asked[1::2]
+
+    x = np.vstack([embedder.encode_many(positives), embedder.encode_many(negatives),
+                   embedder.encode_many(general_train)])
+    y = np.concatenate([np.ones(len(positives)), np.zeros(len(negatives) + len(general_train))])
+    weight = np.concatenate([np.ones(len(positives)), np.full(len(negatives), NEGATIVE_WEIGHT),
+                             np.ones(len(general_train))])
+    model = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=5000)
+    model.fit(x, y, sample_weight=weight)
+
+    def flagged(texts: list[str]) -> np.ndarray:
+        sure = model.predict_proba(embedder.encode_many(texts))[:, 1] >= THRESHOLD
+        return sure & np.array([len(t.split()) >= MIN_WORDS for t in texts])
+
+    click.echo(f"trained on {len(positives)} crisis, {len(negatives)} crisis-worded other and "
+               f"{len(general_train)} benchmark questions")
+    click.echo(f"benchmark questions held out ({len(general_held)}): false positives "
+               f"{flagged(general_held).mean():.4f}")
+    if held_out_crisis:
+        texts = messages(Path(held_out_crisis))
+        learnt = flagged(texts)
+        rules = np.array([is_crisis(t) for t in texts])
+        click.echo(f"held-out crisis messages ({len(texts)}): recall rules {rules.mean():.3f}, "
+                   f"learnt {learnt.mean():.3f}, either {(rules | learnt).mean():.3f}")
+        for text, hit in zip(texts, rules | learnt, strict=True):
+            if not hit:
+                click.echo(f"  missed: {text}")
+    if held_out_not:
+        texts = messages(Path(held_out_not))
+        learnt = flagged(texts)
+        rules = np.array([is_crisis(t) for t in texts])
+        click.echo(f"held-out not-crisis questions ({len(texts)}): false positives rules "
+                   f"{rules.mean():.3f}, learnt {learnt.mean():.3f}")
+        for text, hit in zip(texts, rules | learnt, strict=True):
+            if hit:
+                click.echo(f"  flagged: {text}")
+
+    OUTPUT.write_text(json.dumps({
+        "model": embedder.name,
+        "weights": [round(float(w), 6) for w in model.coef_[0]],
+        "bias": round(float(model.intercept_[0]), 6),
+        "threshold": THRESHOLD,
+        "trained_on": f"{len(positives)} crisis messages, {len(negatives)} other questions with "
+                      f"crisis words or from the dev set, {len(general_train)} COVID-QA and "
+                      f"NFCorpus questions",
+    }, indent=1) + "\n", encoding="utf-8")
+    click.echo(f"wrote {OUTPUT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

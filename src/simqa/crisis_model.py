@@ -1,0 +1,45 @@
+"""A second crisis check on the question's vector: logistic regression learnt on labelled
+messages (scripts/train_crisis.py). The wording rules in safety.py run first and need no
+model; this catches distress said in words no rule lists ("I've made my arrangements")."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+_WEIGHTS_FILE = Path(__file__).with_name("crisis_weights.json")
+MIN_WORDS = 3
+
+
+@dataclass(frozen=True)
+class CrisisModel:
+    model: str
+    weights: np.ndarray
+    bias: float
+    threshold: float
+
+    @classmethod
+    def load(cls, model_name: str, dimension: int,
+             path: Path = _WEIGHTS_FILE) -> CrisisModel | None:
+        """The learnt check for this embedding model, or None when it was learnt on another
+        model's vectors (they mean nothing in a different space) or was never trained."""
+        if not path.exists():
+            return None
+        table = json.loads(path.read_text(encoding="utf-8"))
+        weights = np.asarray(table["weights"], dtype=np.float32)
+        if table["model"] != model_name or weights.shape != (dimension,):
+            return None
+        return cls(table["model"], weights, float(table["bias"]), float(table["threshold"]))
+
+    def probability(self, vector: np.ndarray) -> float:
+        value = float(vector @ self.weights) + self.bias
+        return 1.0 / (1.0 + math.exp(-max(min(value, 50.0), -50.0)))
+
+    def is_crisis(self, vector: np.ndarray, text: str) -> bool:
+        """A message of one or two words says too little for its vector to mean much; the
+        wording rules cover short cries for help ("suicidal", "kms")."""
+        return len(text.split()) >= MIN_WORDS and self.probability(vector) >= self.threshold
