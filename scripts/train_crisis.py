@@ -20,7 +20,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from simqa.config import Settings
-from simqa.crisis_model import MIN_WORDS
+from simqa.crisis_model import CrisisModel
 from simqa.embedding import SentenceTransformerEmbedder
 from simqa.safety import is_crisis
 
@@ -73,32 +73,34 @@ def main(sim_dev: str, benchmarks: str, held_out_crisis: str | None, held_out_no
     model = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=5000)
     model.fit(x, y, sample_weight=weight)
 
-    def flagged(texts: list[str]) -> np.ndarray:
-        sure = model.predict_proba(embedder.encode_many(texts))[:, 1] >= THRESHOLD
-        return sure & np.array([len(t.split()) >= MIN_WORDS for t in texts])
+    learnt = CrisisModel(embedder.name, model.coef_[0].astype(np.float32),
+                         float(model.intercept_[0]), THRESHOLD)
+
+    def flagged(texts: list[str], rules: bool = False) -> np.ndarray:
+        """Which texts the learnt check (with rules=True: the rules or it) calls a crisis."""
+        vectors = embedder.encode_many(texts)
+        return np.array([(rules and is_crisis(text)) or learnt.is_crisis(vector, text)
+                         for text, vector in zip(texts, vectors, strict=True)])
+
+    def report(path: str, crisis: bool) -> None:
+        texts = messages(Path(path))
+        by_rules = np.array([is_crisis(t) for t in texts])
+        either = flagged(texts, rules=True)
+        kind = "crisis messages" if crisis else "not-crisis questions"
+        click.echo(f"held-out {kind} ({len(texts)}): flagged by rules {by_rules.mean():.3f}, "
+                   f"learnt {flagged(texts).mean():.3f}, either {either.mean():.3f}")
+        for text, hit in zip(texts, either, strict=True):
+            if hit != crisis:
+                click.echo(f"  {'missed' if crisis else 'flagged'}: {text}")
 
     click.echo(f"trained on {len(positives)} crisis, {len(negatives)} crisis-worded other and "
                f"{len(general_train)} benchmark questions")
     click.echo(f"benchmark questions held out ({len(general_held)}): false positives "
                f"{flagged(general_held).mean():.4f}")
     if held_out_crisis:
-        texts = messages(Path(held_out_crisis))
-        learnt = flagged(texts)
-        rules = np.array([is_crisis(t) for t in texts])
-        click.echo(f"held-out crisis messages ({len(texts)}): recall rules {rules.mean():.3f}, "
-                   f"learnt {learnt.mean():.3f}, either {(rules | learnt).mean():.3f}")
-        for text, hit in zip(texts, rules | learnt, strict=True):
-            if not hit:
-                click.echo(f"  missed: {text}")
+        report(held_out_crisis, crisis=True)
     if held_out_not:
-        texts = messages(Path(held_out_not))
-        learnt = flagged(texts)
-        rules = np.array([is_crisis(t) for t in texts])
-        click.echo(f"held-out not-crisis questions ({len(texts)}): false positives rules "
-                   f"{rules.mean():.3f}, learnt {learnt.mean():.3f}")
-        for text, hit in zip(texts, rules | learnt, strict=True):
-            if hit:
-                click.echo(f"  flagged: {text}")
+        report(held_out_not, crisis=False)
 
     OUTPUT.write_text(json.dumps({
         "model": embedder.name,
