@@ -90,7 +90,7 @@ def feature_matrix(
         else:
             typed = facts.offers(unit, qtype)
             new = (has_new_instance(facts.instances(unit, qtype, measured), question)
-                   if qtype in INSTANCE_TYPES else typed)
+                   if qtype in _INSTANCE_TYPES else typed)
         rows[row, :9] = (
             retrieved.dense_sentence[row],
             retrieved.dense_context[row],
@@ -153,7 +153,7 @@ def _promote_typed(order: np.ndarray, features: np.ndarray, qtype: str, index: I
     return np.concatenate([[typed], order[order != typed]])
 
 
-INSTANCE_TYPES = frozenset({"when", "number", "who", "where"})
+_INSTANCE_TYPES = frozenset({"when", "number", "who", "where"})
 _STATIC = ("heading", "toc", "lead_in", "reference", "short", "row", "bullet", "pointer",
            "length")
 
