@@ -271,12 +271,10 @@ _CRISIS_PATTERNS = (
     r"\b(?:want|need|wish)\s+(?:it|it all|everything|the pain|this|all this)\s+to\s+(?:stop|end|"
     r"be over)\s+(?:forever|for good|permanently)\b",
     # means, asked plainly or already taken
-    r"\b(?:would|will|could|can|does|do|is)\b.{0,30}\b(?:tablets|pills|paracetamol|meds|medication|"
-    r"insulin|codeine|co codamol|ibuprofen|aspirin|antidepressants|sertraline|diazepam)\b.{0,20}"
+    rf"\b(?:would|will|could|can|does|do|is)\b.{{0,30}}\b{_DRUGS}\b.{{0,20}}"
     r"\b(?:kill (?:you|me|someone|a person)|be (?:fatal|lethal|enough to die))\b",
-    r"^(?:just\s+)?(?:took|taken|swallowed|downed|had)\s+(?:all|loads|lots|a lot|a bunch|too many|"
-    r"a whole|a full|\d+|a box|a packet|the whole)\b.{0,25}\b(?:pills|tablets|paracetamol|meds|"
-    r"medication|box|packet|bottle)\b",
+    rf"^(?:just\s+)?(?:took|taken|swallowed|downed|had)\s+{_LOTS}\b.{{0,25}}\b(?:{_DRUGS}|box|"
+    r"packet|bottle)\b",
     _fp(r"(?:step|stepping|walk|walking|throw myself|throwing myself|lie down|run|running)\s+"
         r"(?:out\s+)?in front of (?:a|the|an) (?:train|bus|car|lorry|truck|traffic|tube)\b"),
     # someone else in danger
