@@ -109,6 +109,13 @@ CRISIS = [
     "my brother has a knife and says he'll hurt himself",
     "someone is outside my door with a knife",
     "my partner hit me and i'm scared he'll do it again",
+    # text-speak, with no model to help
+    "cnt do this nemore gona end it 2nite x",
+    "i rly want 2 die rn",
+    "no1 wud care if i was ded so whats the point",
+    "ive bin cuttin agen nd cant stop",
+    "I'm walking into the sea tonight and it's not for attention",
+    "you won't hear from me again after today",
 ]
 
 NOT_CRISIS = [

@@ -6,13 +6,22 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from simqa.safety import normalise
+
 _WEIGHTS_FILE = Path(__file__).with_name("crisis_weights.json")
 MIN_WORDS = 3
+# Someone in crisis writes about themselves, the reader or someone close; a question about
+# patients in general ("were high intensity users at risk of suicide?") names none of these.
+_PERSONAL = re.compile(
+    r"\b(?:i|im|ive|id|ill|me|my|mine|myself|we|us|our|you|your|youre|u|ur|he|she|hes|shes|him|"
+    r"her|his|they|them|their|mum|mom|dad|friend|mate|m8|partner|son|daughter|brother|sister|wife|"
+    r"husband|boyfriend|girlfriend|kid|kids|child|flatmate|housemate)\b")
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,8 @@ class CrisisModel:
         return 1.0 / (1.0 + math.exp(-max(min(value, 50.0), -50.0)))
 
     def is_crisis(self, vector: np.ndarray, text: str) -> bool:
-        """A message of one or two words says too little for its vector to mean much; the
-        wording rules cover short cries for help ("suicidal", "kms")."""
-        return len(text.split()) >= MIN_WORDS and self.probability(vector) >= self.threshold
+        """A message of one or two words says too little for its vector to mean much (the
+        wording rules cover short cries for help: "suicidal", "kms"), and one about nobody in
+        particular is a question about the topic."""
+        return (len(text.split()) >= MIN_WORDS and bool(_PERSONAL.search(normalise(text)))
+                and self.probability(vector) >= self.threshold)

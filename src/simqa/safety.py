@@ -74,6 +74,8 @@ _TEXT_SPEAK = {
     "wld": "would", "cud": "could", "shud": "should", "ded": "dead", "gna": "gonna",
     "gnna": "gonna", "agen": "again", "agn": "again", "nd": "and", "tabs": "tablets",
     "cos": "because", "coz": "because", "cuz": "because", "af": "so", "fr": "really",
+    "cnt": "cant", "nemore": "anymore", "nemor": "anymore", "gona": "gonna", "2nite": "tonight",
+    "2night": "tonight", "tonite": "tonight", "2day": "today", "2moro": "tomorrow",
 }
 
 
@@ -326,6 +328,16 @@ _CRISIS_PATTERNS = (
     r"\b(?:blade|razor|knife) in my hand\b|\b(?:blood everywhere|wont stop bleeding|cant stop "
     r"(?:the )?bleeding|bleeding (?:heavily|badly|a lot|everywhere))\b",
     r"\b(?:cut|slit|slashed|sliced) (?:his|her|their|my) (?:wrists?|throat|arms?|neck)\b",
+    r"\b(?:cant|cannot|can not) face (?:another (?:day|week|year|night)|going on|it any ?more|"
+    r"life|living|tomorrow)\b|\b(?:wont|will not|never) hear from me again\b|\b(?:made|making) "
+    r"(?:my|all my|the|all the) (?:final )?arrangements\b",
+    r"\b(?:walk|walking|walked|wade|wading) (?:out )?into the (?:sea|river|water|lake|canal)\b|"
+    r"\b(?:edge of the platform|on the (?:railway|train|tube) (?:line|tracks))\b|\b(?:got|get|"
+    r"getting|taken|took) (?:the|my|dads) (?:shotgun|gun|rifle) out\b",
+    r"\bengine running\b.{0,30}\b(?:garage|hose|exhaust)\b|\bhose(?:pipe)? (?:to|from|on) the "
+    r"exhaust\b|\b(?:highest|tallest) (?:bridge|building|cliff|car park|multi ?storey)\b.{0,40}"
+    r"\b(?:get onto|get on|get up|climb|jump|access)\b|\bfastest trains?\b.{0,40}\b(?:dont|do "
+    r"not|doesnt|wont) stop\b",
     # overdose taken or about to be, by anyone
     rf"\b(?:taken|took|take|taking|swallowed|swallow|necked|neck|necking|downed|had|eaten|ate)\s+"
     rf"{_LOTS}\s+(?:of\s+)?(?:my\s+|the\s+|her\s+|his\s+|their\s+)?(?:\w+\s+)?{_DRUGS}\b",
