@@ -30,7 +30,7 @@ DATA = ROOT / "tests" / "data"
 OUTPUT = ROOT / "src" / "simqa" / "crisis_weights.json"
 # Missing a crisis is far worse than signposting a question that did not need it.
 THRESHOLD = 0.5
-NEGATIVE_WEIGHT = 5.0  # a crisis-worded question that is not a crisis teaches the most
+NEGATIVE_WEIGHT = 5.0  # a labelled not-crisis message teaches more than a benchmark question
 
 
 def messages(path: Path) -> list[str]:

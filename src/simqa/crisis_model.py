@@ -1,6 +1,7 @@
 """A second crisis check on the question's vector: logistic regression learnt on labelled
 messages (scripts/train_crisis.py). The wording rules in safety.py run first and need no
-model; this catches distress said in words no rule lists ("I've made my arrangements")."""
+model; this catches distress said in words no rule lists ("booked a hotel room so nobody
+finds me")."""
 
 from __future__ import annotations
 
