@@ -53,5 +53,5 @@ class CrisisModel:
         """A message of one or two words says too little for its vector to mean much (the
         wording rules cover short cries for help: "suicidal", "kms"), and one about nobody in
         particular is a question about the topic."""
-        return (len(text.split()) >= MIN_WORDS and bool(_PERSONAL.search(normalise(text)))
-                and self.probability(vector) >= self.threshold)
+        return (self.probability(vector) >= self.threshold and len(text.split()) >= MIN_WORDS
+                and bool(_PERSONAL.search(normalise(text))))
