@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 OUTPUT = ROOT / "src" / "simqa" / "crisis_weights.json"
 # Missing a crisis is far worse than signposting a question that did not need it.
-THRESHOLD = 0.5
+THRESHOLD = 0.6
 NEGATIVE_WEIGHT = 5.0  # a labelled not-crisis message teaches more than a benchmark question
 
 

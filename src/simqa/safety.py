@@ -76,6 +76,8 @@ _TEXT_SPEAK = {
     "cos": "because", "coz": "because", "cuz": "because", "af": "so", "fr": "really",
     "cnt": "cant", "nemore": "anymore", "nemor": "anymore", "gona": "gonna", "2nite": "tonight",
     "2night": "tonight", "tonite": "tonight", "2day": "today", "2moro": "tomorrow",
+    "ths": "this", "dis": "this", "da": "the", "em": "them", "n": "and", "wen": "when",
+    "wot": "what", "l8r": "later", "goin": "going",
 }
 
 
@@ -328,15 +330,24 @@ _CRISIS_PATTERNS = (
     r"\b(?:blade|razor|knife) in my hand\b|\b(?:blood everywhere|wont stop bleeding|cant stop "
     r"(?:the )?bleeding|bleeding (?:heavily|badly|a lot|everywhere))\b",
     r"\b(?:cut|slit|slashed|sliced) (?:his|her|their|my) (?:wrists?|throat|arms?|neck)\b",
+    r"^(?:\w+\s+)?(?:cutting|self ?harming|burning myself|hurting myself) again\b|"
+    r"\b(?:cant|cannot) stop (?:cutting|self ?harming|hurting myself|burning myself)\b|"
+    r"\bwhoever (?:reads|is reading|finds) this\b|\b(?:dont|do not) want (?:anyone|anybody|"
+    r"people|them|you) (?:to )?(?:try(?:ing)? to )?stop(?:ping)? me\b",
+    r"\bdrink(?:ing)? (?:bleach|antifreeze|weedkiller)\b|\bbleach\b.{0,25}\b(?:work|kill|die|"
+    r"enough)\b|\b(?:want|wanna|wanted|need) to (?:be gone|vanish)\b|\boff the face of the "
+    r"earth\b.{0,20}\b(?:tonight|for good|forever)\b",
     r"\b(?:cant|cannot|can not) face (?:another (?:day|week|year|night)|going on|it any ?more|"
     r"life|living|tomorrow)\b|\b(?:wont|will not|never) hear from me again\b|\b(?:made|making) "
     r"(?:my|all my|the|all the) (?:final )?arrangements\b",
     r"\b(?:walk|walking|walked|wade|wading) (?:out )?into the (?:sea|river|water|lake|canal)\b|"
     r"\b(?:edge of the platform|on the (?:railway|train|tube) (?:line|tracks))\b|\b(?:got|get|"
     r"getting|taken|took) (?:the|my|dads) (?:shotgun|gun|rifle) out\b",
-    r"\bengine running\b.{0,30}\b(?:garage|hose|exhaust)\b|\bhose(?:pipe)? (?:to|from|on) the "
-    r"exhaust\b|\b(?:highest|tallest) (?:bridge|building|cliff|car park|multi ?storey)\b.{0,40}"
-    r"\b(?:get onto|get on|get up|climb|jump|access)\b|\bfastest trains?\b.{0,40}\b(?:dont|do "
+    r"\bengine running\b.{0,30}\b(?:garage|hose|exhaust|closed)\b|\b(?:closed|sealed|locked) "
+    r"(?:car|garage)\b.{0,30}\bengine running\b|\bhose(?:pipe)? (?:to|from|on) the exhaust\b|"
+    r"\b(?:highest|tallest) (?:bridge|building|cliff|car park|multi ?storey)\b.{0,60}\b(?:get "
+    r"onto|get on|get up|climb|jump|access|samaritans|no (?:fence|barrier|signs))\b|"
+    r"\bfastest trains?\b.{0,40}\b(?:dont|do "
     r"not|doesnt|wont) stop\b",
     # overdose taken or about to be, by anyone
     rf"\b(?:taken|took|take|taking|swallowed|swallow|necked|neck|necking|downed|had|eaten|ate)\s+"
