@@ -282,10 +282,11 @@ def test_greeting_with_a_question_is_a_question(question: str) -> None:
 
 
 @pytest.mark.parametrize("message", INSTRUCTIONS)
-def test_instruction_only_messages_get_the_instruction_reply(message: str) -> None:
+def test_instruction_only_messages_are_refused_as_not_found(message: str) -> None:
     answer = route(message)
     assert answer is not None
-    assert (answer.status, answer.message) == ("smalltalk", INSTRUCTION_MESSAGE)
+    assert (answer.status, answer.message) == ("not_found", INSTRUCTION_MESSAGE)
+    assert answer.quotes == () and answer.signposting == ()
 
 
 @pytest.mark.parametrize("question", REAL_REQUESTS)
@@ -346,7 +347,7 @@ def test_fixed_replies_describe_the_bot_honestly() -> None:
     for words in ("Serenity Integrated Mentoring (SIM)", "quotes", "five published documents",
                   "not a source of advice"):
         assert words in help_text
-    assert set(SMALLTALK_MESSAGES) == {"greeting", "thanks", "goodbye", "help", "instruction"}
+    assert set(SMALLTALK_MESSAGES) == {"greeting", "thanks", "goodbye", "help"}
     assert route("hello") == route("hello")
 
 

@@ -50,7 +50,7 @@ INSTRUCTION_MESSAGE = (
 )
 SMALLTALK_MESSAGES: Mapping[str, str] = MappingProxyType({
     "greeting": GREETING_MESSAGE, "thanks": THANKS_MESSAGE, "goodbye": GOODBYE_MESSAGE,
-    "help": HELP_MESSAGE, "instruction": INSTRUCTION_MESSAGE})
+    "help": HELP_MESSAGE})
 
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\u2066-\u2069\ufeff]")
 _QUOTES = str.maketrans("\u2018\u2019\u201a\u201b\u2032\u00b4`\u201c\u201d\u201e\u2033",
@@ -526,10 +526,10 @@ def route(question: str) -> Answer | None:
     if is_crisis(text):
         return crisis_answer(text)
     kind = smalltalk_kind(text)
-    if kind is None:
-        stripped = strip_instructions(text)
-        if stripped != text and not _question_like(stripped):
-            kind = "instruction"
-    if kind is None:
-        return None
-    return Answer("smalltalk", text, SMALLTALK_MESSAGES[kind])
+    if kind is not None:
+        return Answer("smalltalk", text, SMALLTALK_MESSAGES[kind])
+    stripped = strip_instructions(text)
+    if stripped != text and not _question_like(stripped):
+        # Nothing left to look up: the documents cannot answer an order to write or reveal.
+        return Answer("not_found", text, INSTRUCTION_MESSAGE)
+    return None
