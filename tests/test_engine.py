@@ -145,3 +145,22 @@ def test_a_contested_question_is_answered_from_both_sides(engine):
     assert answer.status == "answered"
     assert len({q.publisher for q in answer.quotes}) >= 2
     assert "StopSIM" in " ".join(q.publisher for q in answer.quotes)
+
+
+@pytest.mark.parametrize("question", [
+    "what's the phone number for the StopSIM Coalition?",
+    "how can I contact the Health Innovation Network?",
+    "How much did the AHSN Network's independent review cost?",
+    "what did the SIM police officer cost?",
+])
+def test_no_quote_is_offered_for_contact_details_or_an_amount_the_documents_never_give(
+        engine, question):
+    answer = engine.ask(question)
+    assert answer.status == "not_found"
+    assert all(q.role == "related" for q in answer.quotes)
+
+
+def test_an_amount_the_documents_do_give_is_answered_with_it(engine):
+    answer = engine.ask("How much funding did the Health Innovation Network commit to SIM?")
+    assert answer.status == "answered"
+    assert "£36 million" in answer.quotes[0].text

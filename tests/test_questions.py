@@ -3,7 +3,7 @@ uses."""
 
 import pytest
 
-from simqa.questions import measure, offers_new, question_type
+from simqa.questions import demanded_form, holds_form, measure, offers_new, question_type
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -47,3 +47,31 @@ def test_a_count_question_takes_a_number_the_question_does_not_already_hold():
     question = "how many of the 15 AHSNs took part"
     assert offers_new("number", "All 15 AHSNs are in England.", question) == 0.0
     assert offers_new("number", "Eleven AHSNs took part in 2019.", question) == 1.0
+
+
+@pytest.mark.parametrize(("question", "form"), [
+    ("what's the phone number for the AHSN Network?", "contact"),
+    ("how do I contact the StopSIM Coalition", "contact"),
+    ("what is their email address", "contact"),
+    ("what's the email for StopSIM", "contact"),
+    ("Who developed SIM? My email is jo@example.com, my phone number is 07700 900123", ""),
+    ("How much did the independent review cost?", "money"),
+    ("what did the review cost?", "money"),
+    ("how much funding did the HIN commit to SIM", "money"),
+    ("who paid for the police officers in the london SIM pilots", ""),
+    ("how was the SIM police officer post funded", ""),
+    ("how many AHSNs are there in england", ""),
+    ("what did the review say about costs", ""),
+    ("what did the review say about the cost of SIM?", ""),
+    ("what did SIM cost the NHS?", "money"),
+])
+def test_the_form_a_question_cannot_be_answered_without(question, form):
+    assert demanded_form(question) == form
+
+
+def test_a_demanded_form_is_held_only_by_text_that_shows_it():
+    assert holds_form("money", "funding at the base level of £36 million.")
+    assert not holds_form("money", "The main cost to implement SIM is the police officer.")
+    assert holds_form("contact", "Write to info@example.org or call 020 7946 0000.")
+    assert not holds_form("contact", "NHS responses were received via email on 11 May 2021.")
+    assert holds_form("", "anything")

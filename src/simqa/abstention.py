@@ -65,7 +65,9 @@ DEFINED_FLOOR = 0.5
 
 
 def confidence(ranked: Ranked, index: IndexData, weights: np.ndarray | None = None) -> float:
-    if not len(ranked.scores):
+    """0-1; 0 when no good candidate holds what the question cannot be answered without (an
+    amount of money, a phone number or e-mail address)."""
+    if not len(ranked.scores) or not ranked.demand_met:
         return 0.0
     value = float(signals(ranked, index) @ (WEIGHTS if weights is None else weights))
     learnt = round(1.0 / (1.0 + math.exp(-max(min(value, 50.0), -50.0))), 4)

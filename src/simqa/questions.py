@@ -33,6 +33,22 @@ _MONEY = re.compile(r"[£$€]\s?\d[\d,.]*(?:\s?(?:k|m|bn|million|billion|thousa
                     re.I)
 _ASKS_MONEY = re.compile(r"\b(?:cost|costs|costing|price|spend|spent|paid|pay|budget|worth|"
                          r"how much money|fees?|salary|compensation)\b", re.I)
+_ASKS_AMOUNT = re.compile("|".join((
+    r"\bhow much\b.{0,80}\b(?:cost|costs|costing|price|spend|spent|paid|pay|budget|worth|"
+    r"fees?|salary|compensation|fund|funded|funding)\b",
+    r"\bhow much money\b",
+    r"\bwhat (?:did|does|do|will|would) .{0,80}\bcost(?: (?:the|in|to|per|each|a)\b.{0,40})?\W*$",
+    r"\bwhat (?:was|is|were|are) the (?:total )?(?:cost|price|budget|fee)s?\b",
+)), re.I)
+_ASKS_CONTACT = re.compile("|".join((
+    r"(?<!\bmy )\b(?:(?:phone|telephone|mobile|fax|contact) (?:number|no|details?)|"
+    r"e-?mail address|postal address|address to write to)\b",
+    r"\bwhat(?:'s| is) (?:the|their|its|his|her) e-?mail\b",
+    r"\bwhat number (?:do|can|should) i (?:call|ring|phone|text)\b",
+    r"\bhow (?:do|can|could) i (?:contact|email|call|ring|phone|reach|get in touch with)\b",
+)), re.I)
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b(?:0|\+44\s?)\d{2,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|"
+                      r"\b\d{3} \d{3}\b|\bhttps?://|\bwww\.", re.I)
 _DEFINITION = re.compile(r"\b(?:is an?|are|means|refers to|stands for|known as)\b|\([A-Z]{2,}s?\)")
 
 QUESTION_TYPES = ("who", "when", "number", "why", "where", "definition", "how", "other")
@@ -126,3 +142,19 @@ def offers(kind: str, text: str) -> float:
     if kind == "how":
         return float(bool(_HOW.search(text)))
     return 0.0
+
+
+def demanded_form(question: str) -> str:
+    """The form without which no text can answer the question: "money" (what something cost),
+    "contact" (a phone number, e-mail or address to get in touch), or "" for none."""
+    if _ASKS_CONTACT.search(question):
+        return "contact"
+    if _ASKS_AMOUNT.search(question):
+        return "money"
+    return ""
+
+
+def holds_form(form: str, text: str) -> bool:
+    """Whether text holds the form a question demands (always, for no demand)."""
+    pattern = {"money": _MONEY, "contact": _CONTACT}.get(form)
+    return pattern is None or bool(pattern.search(text))

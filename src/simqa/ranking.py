@@ -10,7 +10,15 @@ from pathlib import Path
 
 import numpy as np
 
-from simqa.questions import has_new_instance, instances, measure, offers, question_type
+from simqa.questions import (
+    demanded_form,
+    has_new_instance,
+    holds_form,
+    instances,
+    measure,
+    offers,
+    question_type,
+)
 from simqa.retrieval import Retrieved
 from simqa.store import IndexData
 
@@ -58,6 +66,10 @@ class Ranked:
     coverage: np.ndarray
     qtype: str
     query_tokens: tuple[str, ...]
+    # The form the question cannot be answered without ("money", "contact"; "" for none), and
+    # whether the best unit holds it.
+    demand: str = ""
+    demand_met: bool = True
 
 
 def feature_matrix(
@@ -118,6 +130,8 @@ def rank(question: str, retrieved: Retrieved, index: IndexData,
     scores = features @ w
     order = _promote_typed(np.argsort(-scores, kind="stable"), features, qtype, index,
                            retrieved.ids)
+    demand = demanded_form(question)
+    order, met = _promote_form(order, demand, index, retrieved.ids)
     return Ranked(
         sentence_ids=retrieved.ids[order],
         scores=scores[order],
@@ -125,7 +139,26 @@ def rank(question: str, retrieved: Retrieved, index: IndexData,
         coverage=coverage[order],
         qtype=qtype,
         query_tokens=retrieved.query_tokens,
+        demand=demand,
+        demand_met=met,
     )
+
+
+_FORM_DEPTH = 5
+
+
+def _promote_form(order: np.ndarray, demand: str, index: IndexData,
+                  ids: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The first of the best few quotable units that holds the demanded form goes first;
+    False when none of them holds it."""
+    if not demand:
+        return order, True
+    quotable = [i for i in order if index.sentences[int(ids[i])].quotable][:_FORM_DEPTH]
+    holding = next((i for i in quotable if holds_form(demand, index.sentences[int(ids[i])].text)),
+                   None)
+    if holding is None:
+        return order, False
+    return np.concatenate([[holding], order[order != holding]]), True
 
 
 # Question types whose answer has a form the text shows plainly (a long form, a date, a
