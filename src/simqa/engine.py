@@ -22,6 +22,7 @@ from simqa.records import Answer, Document, Quote
 from simqa.redaction import redact
 from simqa.retrieval import Retriever
 from simqa.safety import crisis_answer, route, strip_instructions
+from simqa.spelling import Speller
 from simqa.store import IndexData, StaleIndex, build_index, corpus_version, load_index
 
 SUPPORT_RANK = 5  # supporting quotes come from this many best-ranked units
@@ -81,6 +82,10 @@ class Engine:
     def _crisis_model(self) -> CrisisModel | None:
         """The learnt crisis check, when it was learnt on this embedding model's vectors."""
         return CrisisModel.load(self.embedder.name, self.embedder.dimension)
+
+    @cached_property
+    def _speller(self) -> Speller:
+        return Speller.from_texts(d.text for d in self.index.documents.values())
 
     @cached_property
     def _not_found_message(self) -> str:
@@ -161,7 +166,7 @@ class Engine:
         if routed is not None:
             return replace(routed, corpus_version=self.corpus_version), trimmed
         searchable = redact(strip_instructions(trimmed) or trimmed)
-        return None, searchable or trimmed
+        return None, self._speller.correct(searchable or trimmed)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         encode_many = getattr(self.embedder, "encode_many", None)
