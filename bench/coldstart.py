@@ -79,7 +79,8 @@ def build_figures(rounds: int) -> dict:
     from simqa.store import build_index, load_index
 
     settings = Settings.from_env()
-    embedder = SentenceTransformerEmbedder(settings.model_path, threads=settings.torch_threads)
+    embedder = SentenceTransformerEmbedder(settings.model_path, adapter_path=settings.adapter_path,
+                                           threads=settings.torch_threads)
     documents = load_corpus(settings.corpus_dir)
     encodes: list[float] = []
     builds: list[float] = []

@@ -114,7 +114,8 @@ def measure(name: str, corpus: Path, index_dir: Path, rounds: int) -> dict:
     out: dict = {"corpus": name, "rss_start_mib": common.rss_mib(os.getpid())}
     settings = Settings.from_env(corpus_dir=str(corpus), index_dir=str(index_dir),
                                  auto_build=False)
-    embedder = SentenceTransformerEmbedder(settings.model_path, threads=1)
+    embedder = SentenceTransformerEmbedder(settings.model_path, adapter_path=settings.adapter_path,
+                                           threads=1)
     out["rss_model_mib"] = common.rss_mib(os.getpid())
     documents = load_corpus(corpus)
     manifest = read_manifest(index_dir)

@@ -57,7 +57,8 @@ def questions(path: Path) -> list[str]:
 def main(sim_dev: str, benchmarks: str, held_out_crisis: str | None,
          held_out_not: tuple[str, ...], regularisation: float) -> None:
     settings = Settings.from_env()
-    embedder = SentenceTransformerEmbedder(settings.model_path, threads=2)
+    embedder = SentenceTransformerEmbedder(settings.model_path, threads=2,
+                                           adapter_path=settings.adapter_path)
     positives = messages(DATA / "crisis_messages.txt")
     negatives = (messages(DATA / "not_crisis_messages.txt")
                  + messages(DATA / "ordinary_messages.txt") + questions(Path(sim_dev)))

@@ -130,7 +130,7 @@ def pairwise(items: list[Item], per_question: int = 40, seed: int = 0):
 
 def fit_ranker(covid: list[Item], sim: list[Item], sim_pairs: int,
                regularisation: float) -> dict[str, float]:
-    x, y = pairwise(covid)
+    x, y = pairwise(covid) if covid else (np.zeros((0, len(ranking.FEATURES))), np.zeros(0))
     answerable = [item for item in sim if item.answerable]
     if answerable:
         sx, sy = pairwise(answerable, per_question=sim_pairs, seed=1)
@@ -204,15 +204,18 @@ class Outcome:
 
 
 def leave_one_out(engine: Engine, covid: list[Item], covid_table, sim: list[Item],
-                  sim_pairs: int, sim_weight: float, regularisation: float) -> list[Outcome]:
+                  extras: list[Item], sim_pairs: int, sim_weight: float,
+                  regularisation: float) -> list[Outcome]:
     """Each SIM question answered by a ranker and an abstention model learnt without it."""
     outcomes = []
     for i, item in enumerate(tqdm(sim, desc="leave one out")):
-        others = sim[:i] + sim[i + 1:]
+        others = sim[:i] + sim[i + 1:] + extras
         weights = fit_ranker(covid, others, sim_pairs, regularisation)
         engine.ranker_weights = weights
+        unanswered = [o for o in extras if not o.answerable]
         engine.abstention_weights = fit_abstention(
-            covid_table, abstention_table(engine, others, weights), sim_weight, regularisation)
+            covid_table, abstention_table(engine, sim[:i] + sim[i + 1:] + unanswered, weights),
+            sim_weight, regularisation)
         answer = engine.ask(item.question)
         top = answer.quotes[0].text if answer.quotes else ""
         outcomes.append(Outcome(item.answerable, answer.confidence,
@@ -239,6 +242,8 @@ def sweep(outcomes: list[Outcome], thresholds: list[float]) -> list[str]:
 @click.option("--index-dir", default="/tmp/simqa-index-covidqa", show_default=True)
 @click.option("--sim-dev", default="../shared/eval/sim-dev.jsonl", show_default=True,
               help="A simqa test set to train on too ('' for COVID-QA only).")
+@click.option("--extra", multiple=True, default=(), show_default=True,
+              help="Further simqa test sets to train on (repeatable); never left out.")
 @click.option("--sim-pairs", default=160, show_default=True,
               help="Ranker training pairs per SIM question (a COVID-QA question gives 40).")
 @click.option("--sim-weight", default=0.0, show_default=True,
@@ -247,8 +252,8 @@ def sweep(outcomes: list[Outcome], thresholds: list[float]) -> list[str]:
 @click.option("--c", "regularisation", default=1.0, show_default=True)
 @click.option("--loo/--no-loo", default=True, show_default=True,
               help="Report the SIM set leave-one-out (about two minutes).")
-def main(benchmark: str, index_dir: str, sim_dev: str, sim_pairs: int, sim_weight: float,
-         regularisation: float, loo: bool) -> None:
+def main(benchmark: str, index_dir: str, sim_dev: str, extra: tuple[str, ...], sim_pairs: int,
+         sim_weight: float, regularisation: float, loo: bool) -> None:
     folder = Path(benchmark)
     lines = (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines()
     questions = [json.loads(line) for line in lines if line.strip()]
@@ -256,18 +261,21 @@ def main(benchmark: str, index_dir: str, sim_dev: str, sim_pairs: int, sim_weigh
     try:
         # Whatever code built it: the features are read the same way.
         index = load_index(index_dir)
-        embedder = SentenceTransformerEmbedder(settings.model_path, threads=2)
+        embedder = SentenceTransformerEmbedder(settings.model_path, threads=2,
+                                           adapter_path=settings.adapter_path)
         engine = Engine(settings, embedder, index, Retriever(index))
     except IndexError_:
         engine = Engine.load(settings, progress=True)
     train = prepare(engine, questions[0::2])
     held = prepare(engine, questions[1::2])
-    sim_engine, sim = None, []
-    if sim_dev:
+    sim_engine, sim, extras = None, [], []
+    if sim_dev or extra:
         sim_engine = Engine.load(Settings.from_env(), embedder=engine.embedder)
-        sim_lines = Path(sim_dev).read_text(encoding="utf-8").splitlines()
-        sim = prepare_phrases(sim_engine, [json.loads(line) for line in sim_lines if line.strip()])
-    weights = fit_ranker(train, sim, sim_pairs, regularisation)
+    if sim_dev:
+        sim = prepare_phrases(sim_engine, _read_jsonl(sim_dev))
+    for path in extra:
+        extras += prepare_phrases(sim_engine, _read_jsonl(path))
+    weights = fit_ranker(train, sim + extras, sim_pairs, regularisation)
     fallback = ranking.load_weights(Path("/nonexistent"))
     click.echo(f"held-out questions {len(held)}; answer unit among candidates "
                f"{np.mean([i.labels.any() for i in held]):.3f}")
@@ -277,6 +285,9 @@ def main(benchmark: str, index_dir: str, sim_dev: str, sim_pairs: int, sim_weigh
     trained_on = f"{folder.name}: even-numbered questions ({len(train)})"
     if sim:
         trained_on += f"; {Path(sim_dev).name}: answerable questions ({answerable})"
+    if extras:
+        trained_on += (f"; {', '.join(Path(p).name for p in extra)}: answerable questions "
+                       f"({sum(item.answerable for item in extras)})")
     (PACKAGE / "ranker_weights.json").write_text(json.dumps({
         "features": list(ranking.FEATURES),
         "weights": [round(weights[f], 5) for f in ranking.FEATURES],
@@ -285,7 +296,10 @@ def main(benchmark: str, index_dir: str, sim_dev: str, sim_pairs: int, sim_weigh
     }, indent=2) + "\n", encoding="utf-8")
 
     covid_table = abstention_table(engine, train, weights)
-    sim_table = abstention_table(sim_engine, sim, weights) if sim_engine else None
+    # Only the extra sets' unanswerable questions: the adapter was learnt on their answerable
+    # ones, so those would look surer than unseen questions do.
+    unanswered = [item for item in extras if not item.answerable]
+    sim_table = abstention_table(sim_engine, sim + unanswered, weights) if sim_engine else None
     coefficients = fit_abstention(covid_table, sim_table, sim_weight, regularisation)
     hx, hy = abstention_table(engine, held, weights)
     accuracy = float(np.mean((1 / (1 + np.exp(-(hx @ coefficients))) >= 0.5) == hy))
@@ -293,7 +307,8 @@ def main(benchmark: str, index_dir: str, sim_dev: str, sim_pairs: int, sim_weigh
     abstention_on = (f"{folder.name}: even-numbered questions, as asked and without their "
                      f"gold document ({len(covid_table[1])} examples)")
     if sim_table is not None:
-        abstention_on += (f"; {Path(sim_dev).name}: as asked and without their gold units, "
+        names = ", ".join(Path(p).name for p in ((sim_dev,) if sim_dev else ()) + extra)
+        abstention_on += (f"; {names}: as asked and without their gold units, "
                           f"weight {sim_weight:g} ({len(sim_table[1])} examples)")
     (PACKAGE / "abstention_weights.json").write_text(json.dumps({
         "signals": list(abstention.SIGNALS),
@@ -303,15 +318,20 @@ def main(benchmark: str, index_dir: str, sim_dev: str, sim_pairs: int, sim_weigh
     }, indent=2) + "\n", encoding="utf-8")
 
     if loo and sim_engine is not None and sim:
-        outcomes = leave_one_out(sim_engine, train, covid_table, sim, sim_pairs, sim_weight,
-                                 regularisation)
+        outcomes = leave_one_out(sim_engine, train, covid_table, sim, extras, sim_pairs,
+                                 sim_weight, regularisation)
         unit = np.mean([o.top_holds_gold for o in outcomes if o.answerable])
         click.echo(f"{Path(sim_dev).name} leave-one-out ({answerable} answerable, "
                    f"{len(sim) - answerable} unanswerable questions reaching retrieval); top "
                    f"quote holds a gold phrase {unit:.3f}; configured threshold "
                    f"{sim_engine.settings.abstain_threshold}:")
-        for line in sweep(outcomes, [round(0.01 * i, 2) for i in range(61)]):
+        for line in sweep(outcomes, [round(0.005 * i, 3) for i in range(41)]):
             click.echo(line)
+
+
+def _read_jsonl(path: str) -> list[dict]:
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 if __name__ == "__main__":

@@ -149,7 +149,7 @@ def test_a_contested_question_is_answered_from_both_sides(engine):
 
 @pytest.mark.parametrize("question", [
     "what's the phone number for the StopSIM Coalition?",
-    "how can I contact the Health Innovation Network?",
+    "what is the email address of the Health Innovation Network?",
     "How much did the AHSN Network's independent review cost?",
     "what did the SIM police officer cost?",
 ])

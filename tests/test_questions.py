@@ -50,10 +50,10 @@ def test_a_count_question_takes_a_number_the_question_does_not_already_hold():
 
 
 @pytest.mark.parametrize(("question", "form"), [
-    ("what's the phone number for the AHSN Network?", "contact"),
+    ("what's the phone number for the AHSN Network?", "phone"),
     ("how do I contact the StopSIM Coalition", "contact"),
-    ("what is their email address", "contact"),
-    ("what's the email for StopSIM", "contact"),
+    ("what is their email address", "email"),
+    ("what's the email for StopSIM", "email"),
     ("Who developed SIM? My email is jo@example.com, my phone number is 07700 900123", ""),
     ("How much did the independent review cost?", "money"),
     ("what did the review cost?", "money"),
@@ -73,5 +73,10 @@ def test_a_demanded_form_is_held_only_by_text_that_shows_it():
     assert holds_form("money", "funding at the base level of £36 million.")
     assert not holds_form("money", "The main cost to implement SIM is the police officer.")
     assert holds_form("contact", "Write to info@example.org or call 020 7946 0000.")
+    assert holds_form("contact", "See Contact us at https://example.org/contact")
     assert not holds_form("contact", "NHS responses were received via email on 11 May 2021.")
+    assert holds_form("phone", "call 020 7946 0000") and holds_form("phone", "Samaritans: 116 123")
+    assert not holds_form("phone", "See Contact us at https://example.org/contact")
+    assert holds_form("email", "Write to info@example.org")
+    assert not holds_form("email", "call 020 7946 0000")
     assert holds_form("", "anything")

@@ -32,7 +32,7 @@ def settings(small_corpus, tmp_path):
 def test_a_missing_index_is_built_with_a_complete_manifest(settings, engine):
     built = Engine.load(settings, embedder=engine.embedder)
     manifest = built.index.manifest
-    assert manifest["model"] == "all-MiniLM-L6-v2" and manifest["dimension"] == 384
+    assert manifest["model"] == engine.embedder.name and manifest["dimension"] == 384
     assert set(manifest["documents"]) == {"alpha", "beta"}
     assert manifest["counts"]["documents"] == 2
     assert {"corpus_version", "built_at", "simqa_version", "chunking", "files"} <= set(manifest)

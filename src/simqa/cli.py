@@ -54,6 +54,7 @@ def index_command(corpus: str | None, index_dir: str | None) -> None:
     try:
         documents = load_corpus(settings.corpus_dir)
         embedder = SentenceTransformerEmbedder(settings.model_path,
+                                               adapter_path=settings.adapter_path,
                                                threads=os.cpu_count() or 1)
         path = build_index(documents, embedder, settings.index_dir, progress=True)
     except (CorpusError, ModelLoadError) as error:
@@ -125,7 +126,7 @@ def _index_is_current(settings: Settings) -> bool:
     import hashlib
 
     from simqa.corpus import CorpusError, load_corpus
-    from simqa.embedding import model_name
+    from simqa.embedding import ModelLoadError, model_name
     from simqa.store import corpus_version, current_path, read_manifest
 
     manifest = read_manifest(settings.index_dir)
@@ -136,8 +137,11 @@ def _index_is_current(settings: Settings) -> bool:
         documents = load_corpus(settings.corpus_dir)
     except CorpusError:
         return False  # _load_engine reports it
-    expected = corpus_version(documents, model_name(settings.model_path),
-                              int(manifest.get("dimension") or 0))
+    try:
+        name = model_name(settings.model_path, settings.adapter_path)
+    except ModelLoadError:
+        return False  # _load_engine reports it
+    expected = corpus_version(documents, name, int(manifest.get("dimension") or 0))
     if manifest.get("corpus_version") != expected:
         return False
     for name, digest in manifest["files"].items():

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Learnt for the bundled model on questions about the SIM corpus (scripts/train_adapter.py).
+SHIPPED_ADAPTER = Path(__file__).resolve().parent / "sim_adapter"
 
 
 def bundled_model_path() -> str:
@@ -33,7 +35,11 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "Where the built index lives (manifest.json, vectors, passages, BM25)."),
     SettingSpec("model", "",
                 "Sentence-transformers model name or path; empty = bundled all-MiniLM-L6-v2."),
-    SettingSpec("abstain_threshold", 0.03,
+    SettingSpec("adapter", "",
+                "LoRA adapter merged into the model at load: empty = the SIM adapter shipped in "
+                "simqa/sim_adapter/ when the model is the bundled one; 'none' = no adapter; "
+                "or a folder."),
+    SettingSpec("abstain_threshold", 0.02,
                 "Answer only when the confidence (0-1) reaches this; chosen on the dev set "
                 "(leave-one-out sweep, scripts/train_ranker.py)."),
     SettingSpec("max_quotes", 3, "Most quotes in one answer (the answer plus supporting quotes)."),
@@ -48,15 +54,25 @@ class Settings:
     corpus_dir: str = SETTINGS[0].default
     index_dir: str = SETTINGS[1].default
     model: str = SETTINGS[2].default
-    abstain_threshold: float = SETTINGS[3].default
-    max_quotes: int = SETTINGS[4].default
-    max_question_chars: int = SETTINGS[5].default
-    torch_threads: int = SETTINGS[6].default
-    auto_build: bool = SETTINGS[7].default
+    adapter: str = SETTINGS[3].default
+    abstain_threshold: float = SETTINGS[4].default
+    max_quotes: int = SETTINGS[5].default
+    max_question_chars: int = SETTINGS[6].default
+    torch_threads: int = SETTINGS[7].default
+    auto_build: bool = SETTINGS[8].default
 
     @property
     def model_path(self) -> str:
         return self.model or bundled_model_path()
+
+    @property
+    def adapter_path(self) -> str | None:
+        """The adapter folder to merge, or None."""
+        if self.adapter.strip().lower() == "none":
+            return None
+        if self.adapter:
+            return self.adapter
+        return str(SHIPPED_ADAPTER) if not self.model and SHIPPED_ADAPTER.is_dir() else None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -5,14 +5,12 @@ finds me")."""
 
 from __future__ import annotations
 
-import json
-import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from simqa.linear_check import LinearCheck
 from simqa.safety import normalise
 
 _WEIGHTS_FILE = Path(__file__).with_name("crisis_weights.json")
@@ -25,29 +23,11 @@ _PERSONAL = re.compile(
     r"husband|boyfriend|girlfriend|kid|kids|child|flatmate|housemate)\b")
 
 
-@dataclass(frozen=True)
-class CrisisModel:
-    model: str
-    weights: np.ndarray
-    bias: float
-    threshold: float
-
+class CrisisModel(LinearCheck):
     @classmethod
     def load(cls, model_name: str, dimension: int,
              path: Path = _WEIGHTS_FILE) -> CrisisModel | None:
-        """The learnt check for this embedding model, or None when it was learnt on another
-        model's vectors (they mean nothing in a different space) or was never trained."""
-        if not path.exists():
-            return None
-        table = json.loads(path.read_text(encoding="utf-8"))
-        weights = np.asarray(table["weights"], dtype=np.float32)
-        if table["model"] != model_name or weights.shape != (dimension,):
-            return None
-        return cls(table["model"], weights, float(table["bias"]), float(table["threshold"]))
-
-    def probability(self, vector: np.ndarray) -> float:
-        value = float(vector @ self.weights) + self.bias
-        return 1.0 / (1.0 + math.exp(-max(min(value, 50.0), -50.0)))
+        return super().load(model_name, dimension, path)
 
     def is_crisis(self, vector: np.ndarray, text: str) -> bool:
         """A message of one or two words says too little for its vector to mean much (the

@@ -25,17 +25,26 @@ class ModelLoadError(RuntimeError):
     """The embedding model could not be loaded (missing files, bad name)."""
 
 
-def model_name(model_path: str) -> str:
-    """The name an index records for a model (a folder's name; the bundled one's real name),
-    known without loading the model."""
+def model_name(model_path: str, adapter_path: str | None = None) -> str:
+    """The name an index records for a model (a folder's name; the bundled one's real name;
+    "+<adapter>-<digest>" when an adapter is merged), known without loading the model."""
     name = os.path.basename(model_path.rstrip("/")) if os.path.isdir(model_path) else model_path
-    return "all-MiniLM-L6-v2" if name == "model" else name
+    name = "all-MiniLM-L6-v2" if name == "model" else name
+    if adapter_path is None:
+        return name
+    from simqa.lora import AdapterError, adapter_name
+
+    try:
+        return f"{name}+{adapter_name(adapter_path)}"
+    except AdapterError as error:
+        raise ModelLoadError(str(error)) from None
 
 
 class SentenceTransformerEmbedder:
     """all-MiniLM-L6-v2 (or any sentence-transformers model) on the CPU."""
 
-    def __init__(self, model_path: str, threads: int = 1, batch_size: int = 64) -> None:
+    def __init__(self, model_path: str, threads: int = 1, batch_size: int = 64,
+                 adapter_path: str | None = None) -> None:
         if threads > 0:
             import torch
 
@@ -50,7 +59,14 @@ class SentenceTransformerEmbedder:
             self._model = SentenceTransformer(model_path, device="cpu")
         except Exception as error:  # any failure here means "no model", reported plainly
             raise ModelLoadError(f"could not load model {model_path!r}: {error}") from None
-        self.name = model_name(model_path)
+        self.name = model_name(model_path, adapter_path)
+        if adapter_path is not None:
+            from simqa.lora import AdapterError, merge_lora
+
+            try:
+                merge_lora(self._model[0].auto_model, adapter_path)
+            except AdapterError as error:
+                raise ModelLoadError(str(error)) from None
         model = self._model
         dimension = getattr(model, "get_embedding_dimension", None)
         dimension = dimension or model.get_sentence_embedding_dimension

@@ -13,7 +13,7 @@ from simqa import messages
 from simqa.abstention import confidence
 from simqa.citations import make_quote
 from simqa.config import Settings
-from simqa.corpus import load_corpus
+from simqa.corpus import corpus_digest, load_corpus
 from simqa.crisis_model import CrisisModel
 from simqa.embedding import Embedder, SentenceTransformerEmbedder
 from simqa.extraction import Span, check_verbatim, overlaps, quote_span
@@ -24,8 +24,10 @@ from simqa.retrieval import Retriever
 from simqa.safety import crisis_answer, route, strip_instructions
 from simqa.spelling import Speller
 from simqa.store import IndexData, StaleIndex, build_index, corpus_version, load_index
+from simqa.topic_model import TopicModel
 
 SUPPORT_RANK = 5  # supporting quotes come from this many best-ranked units
+CONTESTED_RANK = 20  # ...but a contested question looks this far for another publisher's
 NEIGHBOUR_RANK = 5  # a neighbour of the best unit ranked this high joins its quote
 
 
@@ -54,6 +56,7 @@ class Engine:
         """Load the model and the index, (re)building the index first if missing or stale."""
         settings = settings or Settings.from_env()
         embedder = embedder or SentenceTransformerEmbedder(settings.model_path,
+                                                           adapter_path=settings.adapter_path,
                                                            threads=settings.torch_threads)
         documents = load_corpus(settings.corpus_dir)
         expected = corpus_version(documents, embedder.name, embedder.dimension)
@@ -82,6 +85,12 @@ class Engine:
     def _crisis_model(self) -> CrisisModel | None:
         """The learnt crisis check, when it was learnt on this embedding model's vectors."""
         return CrisisModel.load(self.embedder.name, self.embedder.dimension)
+
+    @cached_property
+    def _topic_model(self) -> TopicModel | None:
+        """The learnt topic check, when it was learnt on this embedding model's vectors."""
+        return TopicModel.load_for(corpus_digest(self.documents()), self.embedder.name,
+                                   self.embedder.dimension)
 
     @cached_property
     def _speller(self) -> Speller:
@@ -136,10 +145,18 @@ class Engine:
                     results[position] = (early, [])
                     continue
                 ranked = self._rank(question, expanded[row], vectors[row])
+                off_topic = self._off_topic(ranked, vectors[row])
                 answer = early if early is not None else self._answer(
-                    question, ranked, encode_seconds, began)
+                    question, ranked, encode_seconds, began, off_topic)
                 results[position] = (answer, self._documents(ranked, rank_depth))
         return results
+
+    def _off_topic(self, ranked: Ranked, vector: np.ndarray) -> bool:
+        """The topic check says so, and the question names no acronym the documents define
+        (a bare "whats a CCG?" says too little for its vector to place it)."""
+        acronyms = self.index.lexicon.acronyms
+        return (self._topic_model is not None and self._topic_model.off_topic(vector)
+                and not any(token in acronyms for token in ranked.query_tokens))
 
     def _documents(self, ranked: Ranked, k: int) -> list[str]:
         seen: list[str] = []
@@ -179,9 +196,9 @@ class Engine:
         return rank(question, retrieved, self.index, self.ranker_weights)
 
     def _answer(self, question: str, ranked: Ranked, encode_seconds: float,
-                started: float) -> Answer:
-        sure = confidence(ranked, self.index, self.abstention_weights)
-        spans = self._spans(ranked, _contested(question))
+                started: float, off_topic: bool = False) -> Answer:
+        sure = 0.0 if off_topic else confidence(ranked, self.index, self.abstention_weights)
+        spans = [] if off_topic else self._spans(ranked, _contested(question))
         answered = bool(spans) and sure >= self.settings.abstain_threshold
         quotes = self._quotes(spans, sure, answered)
         publishers = {q.publisher for q in quotes}
@@ -210,12 +227,19 @@ class Engine:
         seen_texts: set[str] = set()
         candidates: list[tuple[Span, float]] = []
         near_top = {int(i) for i in ranked.sentence_ids[:NEIGHBOUR_RANK]}
+        publisher_of = self._publisher_of
         for position, (sid, score) in enumerate(zip(ranked.sentence_ids, ranked.scores,
                                                     strict=True)):
             if not sentences[int(sid)].quotable:
                 continue
             if candidates and position >= SUPPORT_RANK:
-                break
+                # Past the supports, a contested question still looks for another publisher.
+                first = publisher_of[candidates[0][0].doc_id]
+                if not contested or position >= CONTESTED_RANK or any(
+                        publisher_of[c.doc_id] != first for c, _ in candidates):
+                    break
+                if publisher_of[sentences[int(sid)].doc_id] == first:
+                    continue
             strong = frozenset(i for i in (int(sid) - 1, int(sid) + 1) if i in near_top)
             span = quote_span(sentences, documents, int(sid), strong)
             key = " ".join(span.text.lower().split())
@@ -229,7 +253,6 @@ class Engine:
             return chosen
         chosen.append(candidates[0])
         rest = candidates[1:]
-        publisher_of = self._publisher_of
         answer_publisher = publisher_of[candidates[0][0].doc_id]
         other = [c for c in rest if publisher_of[c[0].doc_id] != answer_publisher]
         if other and contested:

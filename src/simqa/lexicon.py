@@ -100,9 +100,10 @@ class Lexicon:
         self.acronyms = acronyms
         pairs = sorted(((form.lower(), acr) for acr, forms in acronyms.items() for form in forms),
                        key=lambda pair: -len(pair[0]))
+        # "Clinical Commissioning Groups" also matches "Clinical Commissioning Group".
         self._long_forms = [
             (form.split()[0], re.compile(r"\b" + r"\s+".join(map(re.escape, form.split()))
-                                         + r"s?\b"), acr)
+                                         .removesuffix("s") + r"s?\b"), acr)
             for form, acr in pairs
         ]
         self._plural_acronyms = {f"{acr}s": acr for acr in acronyms}

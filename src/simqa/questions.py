@@ -40,15 +40,16 @@ _ASKS_AMOUNT = re.compile("|".join((
     r"\bwhat (?:did|does|do|will|would) .{0,80}\bcost(?: (?:the|in|to|per|each|a)\b.{0,40})?\W*$",
     r"\bwhat (?:was|is|were|are) the (?:total )?(?:cost|price|budget|fee)s?\b",
 )), re.I)
-_ASKS_CONTACT = re.compile("|".join((
-    r"(?<!\bmy )\b(?:(?:phone|telephone|mobile|fax|contact) (?:number|no|details?)|"
-    r"e-?mail address|postal address|address to write to)\b",
-    r"\bwhat(?:'s| is) (?:the|their|its|his|her) e-?mail\b",
-    r"\bwhat number (?:do|can|should) i (?:call|ring|phone|text)\b",
-    r"\bhow (?:do|can|could) i (?:contact|email|call|ring|phone|reach|get in touch with)\b",
-)), re.I)
-_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b(?:0|\+44\s?)\d{2,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|"
-                      r"\b\d{3} \d{3}\b|\bhttps?://|\bwww\.", re.I)
+_ASKS_PHONE = re.compile(r"(?<!\bmy )\b(?:(?:phone|telephone|mobile|fax|contact) (?:number|no)\b|"
+                         r"what number (?:do|can|should) i (?:call|ring|phone|text)\b)", re.I)
+_ASKS_EMAIL = re.compile(r"(?<!\bmy )\be-?mail address\b|\bwhat(?:'s| is) (?:the|their|its|his|"
+                         r"her) e-?mail\b", re.I)
+_ASKS_CONTACT = re.compile(r"(?<!\bmy )\b(?:contact details?|postal address|address to write to)\b|"
+                           r"\bhow (?:do|can|could) i (?:contact|email|call|ring|phone|reach|"
+                           r"get in touch with)\b", re.I)
+_PHONE = re.compile(r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}(?:[\s-]?\d{3,4})?\b|\b\d{3} \d{3}\b")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_WEB = re.compile(r"\bhttps?://|\bwww\.", re.I)
 _DEFINITION = re.compile(r"\b(?:is an?|are|means|refers to|stands for|known as)\b|\([A-Z]{2,}s?\)")
 
 QUESTION_TYPES = ("who", "when", "number", "why", "where", "definition", "how", "other")
@@ -146,9 +147,11 @@ def offers(kind: str, text: str) -> float:
 
 def demanded_form(question: str) -> str:
     """The form without which no text can answer the question: "money" (what something cost),
-    "contact" (a phone number, e-mail or address to get in touch), or "" for none."""
-    if _ASKS_CONTACT.search(question):
-        return "contact"
+    "phone", "email", "contact" (any way to get in touch: phone, e-mail or web address), or ""
+    for none."""
+    for form, asks in (("phone", _ASKS_PHONE), ("email", _ASKS_EMAIL), ("contact", _ASKS_CONTACT)):
+        if asks.search(question):
+            return form
     if _ASKS_AMOUNT.search(question):
         return "money"
     return ""
@@ -156,5 +159,6 @@ def demanded_form(question: str) -> str:
 
 def holds_form(form: str, text: str) -> bool:
     """Whether text holds the form a question demands (always, for no demand)."""
-    pattern = {"money": _MONEY, "contact": _CONTACT}.get(form)
-    return pattern is None or bool(pattern.search(text))
+    patterns = {"money": (_MONEY,), "phone": (_PHONE,), "email": (_EMAIL,),
+                "contact": (_PHONE, _EMAIL, _WEB)}.get(form, ())
+    return not patterns or any(p.search(text) for p in patterns)

@@ -24,7 +24,7 @@ from simqa.embedding import Embedder
 from simqa.lexicon import Lexicon, learn_acronyms
 from simqa.records import Document, Passage, Sentence, Source
 
-FORMAT_VERSION = 5  # bump when the files or what they mean change
+FORMAT_VERSION = 6  # bump when the files or what they mean change
 POINTER = "CURRENT"
 
 

@@ -1,0 +1,36 @@
+"""A yes/no check learnt on question vectors: logistic regression weights for one embedding
+model, kept in a JSON file beside the code."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Self
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class LinearCheck:
+    model: str
+    weights: np.ndarray
+    bias: float
+    threshold: float
+
+    @classmethod
+    def load(cls, model_name: str, dimension: int, path: Path) -> Self | None:
+        """The check learnt for this embedding model, or None when it was learnt on another
+        model's vectors (they mean nothing in a different space) or was never trained."""
+        if not path.exists():
+            return None
+        table = json.loads(path.read_text(encoding="utf-8"))
+        weights = np.asarray(table["weights"], dtype=np.float32)
+        if table["model"] != model_name or weights.shape != (dimension,):
+            return None
+        return cls(table["model"], weights, float(table["bias"]), float(table["threshold"]))
+
+    def probability(self, vector: np.ndarray) -> float:
+        value = float(vector @ self.weights) + self.bias
+        return 1.0 / (1.0 + math.exp(-max(min(value, 50.0), -50.0)))

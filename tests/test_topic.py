@@ -1,0 +1,51 @@
+"""The topic check: questions the documents are not about get not_found and no quotes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from simqa.config import Settings
+from simqa.engine import Engine
+
+from .paths import SIM_DEV
+
+
+@pytest.mark.parametrize("question", [
+    "What is the capital of France?",
+    "how do I renew my passport online",
+    "whats the best way to cook rice",
+    "who won the champions league last year",
+])
+def test_questions_about_something_else_get_no_quotes(engine, question):
+    answer = engine.ask(question)
+    assert (answer.status, answer.quotes) == ("not_found", ())
+
+
+@pytest.mark.parametrize("question", [
+    "whats a CCG", "what is a clinical commissioning group", "Who developed SIM?",
+])
+def test_short_questions_naming_the_documents_terms_are_on_topic(engine, question):
+    assert engine.ask(question).status == "answered"
+
+
+def test_few_dev_questions_are_taken_for_off_topic(engine):
+    """sim-dev is never trained on (scripts/train_topic.py)."""
+    items = [json.loads(line) for line in SIM_DEV.read_text(encoding="utf-8").splitlines()]
+    answerable = [i["question"] for i in items if i["answerable"] and i["answers"]]
+    refused = [q for q, a in zip(answerable, engine.ask_many(answerable), strict=True)
+               if a.status == "not_found" and not a.quotes]
+    assert len(refused) <= 1, refused
+
+
+def test_the_check_belongs_to_its_corpus(engine, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "zebra-facts.txt").write_text(
+        "Zebra facts\n\nZebras are African equines with black and white stripes.\n",
+        encoding="utf-8")
+    other = Engine.load(Settings(corpus_dir=str(corpus), index_dir=str(tmp_path / "index")),
+                        embedder=engine.embedder)
+    assert engine._topic_model is not None and other._topic_model is None
+    assert other.ask("what colour are zebras?").status == "answered"
