@@ -107,15 +107,9 @@ def main(sim_dev: str, benchmarks: str, held_out_crisis: str | None,
     for path in held_out_not:
         report(path, crisis=False)
 
-    OUTPUT.write_text(json.dumps({
-        "model": embedder.name,
-        "weights": [round(float(w), 6) for w in model.coef_[0]],
-        "bias": round(float(model.intercept_[0]), 6),
-        "threshold": THRESHOLD,
-        "trained_on": f"{len(positives)} crisis messages, {len(negatives)} other questions with "
-                      f"crisis words or from the dev set, {len(general_train)} COVID-QA and "
-                      f"NFCorpus questions",
-    }, indent=1) + "\n", encoding="utf-8")
+    learnt.save(OUTPUT, trained_on=f"{len(positives)} crisis messages, {len(negatives)} other "
+                f"questions with crisis words or from the dev set, {len(general_train)} COVID-QA "
+                f"and NFCorpus questions")
     click.echo(f"wrote {OUTPUT.relative_to(ROOT)}")
 
 

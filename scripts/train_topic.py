@@ -79,16 +79,10 @@ def main(benchmarks: str, held_out: tuple[str, ...], regularisation: float) -> N
         for item, off in zip(items, refused, strict=True):
             if off or not item["answerable"]:
                 click.echo(f"  {'off' if off else 'on '} {item['question'][:90]}")
-    OUTPUT.write_text(json.dumps({
-        "model": embedder.name,
-        "corpus": corpus_digest(load_corpus(settings.corpus_dir)),
-        "weights": [round(float(w), 6) for w in model.coef_[0]],
-        "bias": round(float(model.intercept_[0]), 6),
-        "threshold": round(threshold, 6),
-        "trained_on": f"{len(on_topic)} on-topic questions (sim_questions_a/b, answerable), "
-                      f"{len(off_topic)} off-topic (off_topic_questions.txt, COVID-QA and "
-                      f"NFCorpus even halves)",
-    }, indent=1) + "\n", encoding="utf-8")
+    check.save(OUTPUT, corpus=corpus_digest(load_corpus(settings.corpus_dir)),
+               trained_on=f"{len(on_topic)} on-topic questions (sim_questions_a/b, answerable), "
+               f"{len(off_topic)} off-topic (off_topic_questions.txt, COVID-QA and NFCorpus "
+               f"even halves)")
     click.echo(f"wrote {OUTPUT.relative_to(ROOT)}")
 
 

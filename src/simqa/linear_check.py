@@ -34,3 +34,12 @@ class LinearCheck:
     def probability(self, vector: np.ndarray) -> float:
         value = float(vector @ self.weights) + self.bias
         return 1.0 / (1.0 + math.exp(-max(min(value, 50.0), -50.0)))
+
+    def save(self, path: Path, **facts: str) -> None:
+        """Write the check as load() reads it, with facts about its training beside it."""
+        path.write_text(json.dumps({
+            "model": self.model, **facts,
+            "weights": [round(float(w), 6) for w in self.weights],
+            "bias": round(self.bias, 6),
+            "threshold": round(self.threshold, 6),
+        }, indent=1) + "\n", encoding="utf-8")
