@@ -8,9 +8,10 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
-from safetensors.torch import load_file
+if TYPE_CHECKING:  # torch loads only where a model does: `simqa serve`'s parent never needs it
+    import torch
 
 WEIGHTS = "adapter_model.safetensors"
 CONFIG = "adapter_config.json"
@@ -34,6 +35,9 @@ def adapter_name(folder: str | Path) -> str:
 def merge_lora(model: torch.nn.Module, folder: str | Path) -> int:
     """Add the adapter's low-rank updates to the matching Linear layers of `model` (the
     transformer, e.g. BertModel); returns how many layers changed."""
+    import torch
+    from safetensors.torch import load_file
+
     folder = Path(folder)
     try:
         config = json.loads((folder / CONFIG).read_text(encoding="utf-8"))
