@@ -88,7 +88,8 @@ class Engine:
 
     @cached_property
     def _topic_model(self) -> TopicModel | None:
-        """The learnt topic check, when it was learnt on this embedding model's vectors."""
+        """The learnt topic check, when it was learnt for these documents on this embedding
+        model's vectors."""
         return TopicModel.load_for(corpus_digest(self.documents()), self.embedder.name,
                                    self.embedder.dimension)
 
@@ -145,9 +146,9 @@ class Engine:
                     results[position] = (early, [])
                     continue
                 ranked = self._rank(question, expanded[row], vectors[row])
-                off_topic = self._off_topic(ranked, vectors[row])
                 answer = early if early is not None else self._answer(
-                    question, ranked, encode_seconds, began, off_topic)
+                    question, ranked, encode_seconds, began,
+                    self._off_topic(ranked, vectors[row]))
                 results[position] = (answer, self._documents(ranked, rank_depth))
         return results
 
