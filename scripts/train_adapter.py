@@ -10,7 +10,7 @@ held out (see --held-out).
 Needs the `train` extra (peft).
 
     python scripts/train_adapter.py tests/data/sim_questions_a.jsonl \
-        tests/data/sim_questions_b.jsonl --held-out ../shared/eval/sim-dev.jsonl
+        tests/data/sim_questions_b.jsonl tests/data/sim_questions_c.jsonl
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ def test_questions_about_something_else_get_no_quotes(engine, question):
 
 @pytest.mark.parametrize("question", [
     "whats a CCG", "what is a clinical commissioning group", "Who developed SIM?",
+    "who is Tim Kendall", "who is Paul Jennings",
 ])
 def test_short_questions_naming_the_documents_terms_are_on_topic(engine, question):
     assert engine.ask(question).status == "answered"

@@ -17,6 +17,7 @@ from simqa.corpus import corpus_digest, load_corpus
 from simqa.crisis_model import CrisisModel
 from simqa.embedding import Embedder, SentenceTransformerEmbedder
 from simqa.extraction import Span, check_verbatim, overlaps, quote_span
+from simqa.lexicon import words
 from simqa.ranking import Ranked, rank
 from simqa.records import Answer, Document, Quote
 from simqa.redaction import redact
@@ -24,7 +25,7 @@ from simqa.retrieval import Retriever
 from simqa.safety import crisis_answer, route, strip_instructions
 from simqa.spelling import Speller
 from simqa.store import IndexData, StaleIndex, build_index, corpus_version, load_index
-from simqa.topic_model import TopicModel
+from simqa.topic_model import TopicModel, corpus_terms
 
 SUPPORT_RANK = 5  # supporting quotes come from this many best-ranked units
 CONTESTED_RANK = 20  # ...but a contested question looks this far for another publisher's
@@ -148,16 +149,21 @@ class Engine:
                 ranked = self._rank(question, expanded[row], vectors[row])
                 answer = early if early is not None else self._answer(
                     question, ranked, encode_seconds, began,
-                    self._off_topic(ranked, vectors[row]))
+                    self._off_topic(expanded[row], vectors[row]))
                 results[position] = (answer, self._documents(ranked, rank_depth))
         return results
 
-    def _off_topic(self, ranked: Ranked, vector: np.ndarray) -> bool:
-        """The topic check says so, and the question names no acronym the documents define
-        (a bare "whats a CCG?" says too little for its vector to place it)."""
-        acronyms = self.index.lexicon.acronyms
-        return (self._topic_model is not None and self._topic_model.off_topic(vector)
-                and not any(token in acronyms for token in ranked.query_tokens))
+    @cached_property
+    def _topic_terms(self) -> frozenset[str]:
+        return corpus_terms((d.text for d in self.documents()), self.index.lexicon.acronyms)
+
+    def _off_topic(self, question: str, vector: np.ndarray) -> bool:
+        """The topic check says so, and the question names none of the documents' own terms
+        (a bare "whats a CCG?" or "who is Tim Kendall?" says too little for its vector)."""
+        if self._topic_model is None or not self._topic_model.off_topic(vector):
+            return False
+        asked = set(words(question)) | set(self.index.lexicon.tokens(question))
+        return not asked & self._topic_terms
 
     def _documents(self, ranked: Ranked, k: int) -> list[str]:
         seen: list[str] = []
