@@ -39,7 +39,7 @@ from simqa.engine import Engine
 from simqa.metrics import contains_answer
 from simqa.questions import question_type
 from simqa.retrieval import Retrieved, Retriever
-from simqa.store import IndexError_, load_index
+from simqa.store import IndexError_, StaleIndex, load_index
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "simqa"
 
@@ -258,14 +258,17 @@ def main(benchmark: str, index_dir: str, sim_dev: str, extra: tuple[str, ...], s
     lines = (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines()
     questions = [json.loads(line) for line in lines if line.strip()]
     settings = Settings.from_env(corpus_dir=str(folder / "corpus"), index_dir=index_dir)
-    try:
-        # Whatever code built it: the features are read the same way.
-        index = load_index(index_dir)
-        embedder = SentenceTransformerEmbedder(settings.model_path, threads=2,
+    embedder = SentenceTransformerEmbedder(settings.model_path, threads=2,
                                            adapter_path=settings.adapter_path)
+    try:
+        # Whatever code built it, the features are read the same way; but vectors of another
+        # model (or adapter) would not match the questions'.
+        index = load_index(index_dir)
+        if index.manifest.get("model") != embedder.name:
+            raise StaleIndex(f"{index_dir} holds {index.manifest.get('model')} vectors")
         engine = Engine(settings, embedder, index, Retriever(index))
     except IndexError_:
-        engine = Engine.load(settings, progress=True)
+        engine = Engine.load(settings, progress=True, embedder=embedder)
     train = prepare(engine, questions[0::2])
     held = prepare(engine, questions[1::2])
     sim_engine, sim, extras = None, [], []
