@@ -31,11 +31,11 @@ _DURATION = re.compile(r"\b\d+(?:\s*(?:–|-|to)\s*\d+)?\s*(?:months?|weeks?|yea
 _MONEY = re.compile(r"[£$€]\s?\d[\d,.]*(?:\s?(?:k|m|bn|million|billion|thousand)\b)?|"
                     r"\b\d[\d,.]*\s?(?:million|billion|thousand)?\s?(?:pounds|euros|dollars)\b",
                     re.I)
-_ASKS_MONEY = re.compile(r"\b(?:cost|costs|costing|price|spend|spent|paid|pay|budget|worth|"
-                         r"how much money|fees?|salary|compensation)\b", re.I)
+_COST_WORDS = (r"cost|costs|costing|price|spend|spent|paid|pay|budget|worth|fees?|salary|"
+               r"compensation")
+_ASKS_MONEY = re.compile(rf"\b(?:{_COST_WORDS}|how much money)\b", re.I)
 _ASKS_AMOUNT = re.compile("|".join((
-    r"\bhow much\b.{0,80}\b(?:cost|costs|costing|price|spend|spent|paid|pay|budget|worth|"
-    r"fees?|salary|compensation|fund|funded|funding)\b",
+    rf"\bhow much\b.{{0,80}}\b(?:{_COST_WORDS}|fund|funded|funding)\b",
     r"\bhow much money\b",
     r"\bwhat (?:did|does|do|will|would) .{0,80}\bcost(?: (?:the|in|to|per|each|a)\b.{0,40})?\W*$",
     r"\bwhat (?:was|is|were|are) the (?:total )?(?:cost|price|budget|fee)s?\b",
@@ -162,3 +162,9 @@ def holds_form(form: str, text: str) -> bool:
     patterns = {"money": (_MONEY,), "phone": (_PHONE,), "email": (_EMAIL,),
                 "contact": (_PHONE, _EMAIL, _WEB)}.get(form, ())
     return not patterns or any(p.search(text) for p in patterns)
+
+
+def titled_names(text: str) -> list[str]:
+    """The name words of each person the text gives a title ("Sergeant Paul Jennings" ->
+    "paul", "jennings")."""
+    return [word.lower() for match in _PERSON.finditer(text) for word in match.group(0).split()[1:]]

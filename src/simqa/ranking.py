@@ -66,8 +66,8 @@ class Ranked:
     coverage: np.ndarray
     qtype: str
     query_tokens: tuple[str, ...]
-    # The form the question cannot be answered without ("money", "contact"; "" for none), and
-    # whether the best unit holds it.
+    # The form the question cannot be answered without (questions.demanded_form; "" for none),
+    # and whether the best unit holds it.
     demand: str = ""
     demand_met: bool = True
 

@@ -5,7 +5,6 @@ its best quote looks ("What is the capital of France?")."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import numpy as np
 
 from simqa.lexicon import words
 from simqa.linear_check import LinearCheck
+from simqa.questions import titled_names
 from simqa.spelling import english_words
 
 _WEIGHTS_FILE = Path(__file__).with_name("topic_weights.json")
@@ -33,17 +33,13 @@ class TopicModel(LinearCheck):
         return self.probability(vector) < self.threshold
 
 
-_TITLED = re.compile(r"\b(?:Professor|Prof|Dr|Sergeant|Sgt|Sir|Dame|Lord|Lady|Mr|Mrs|Ms|Miss)\.?"
-                     r"((?:\s+[A-Z][a-z]+){1,2})")
-
-
 def corpus_terms(texts: Iterable[str], acronyms: Iterable[str]) -> frozenset[str]:
     """Words that place a question in these documents however short it is: the acronyms they
     define, the names of the people they title ("Sergeant Paul Jennings"), and the words they
     use that are not everyday English ("Farrar", "StopSIM")."""
     found = set(acronyms)
     for text in texts:
-        found.update(w.lower() for match in _TITLED.finditer(text) for w in match.group(1).split())
+        found.update(titled_names(text))
         found.update(w for w in words(text) if len(w) >= 4 and w.isalpha()
                      and w not in english_words())
     return frozenset(found)
