@@ -7,6 +7,10 @@ two) of the corpus that holds one of its gold phrases. Loss: in-batch negatives
 this purpose, apart from sim-dev, which is never trained on, so sim-dev measures the adapter
 held out (see --held-out).
 
+Several seeds (`--seed 0 --seed 1`) train one adapter each and ship their average (a "model
+soup"): one adapter of the summed rank whose update is exactly the mean of theirs, so it costs
+nothing more at run time. Seeds alone moved sim-dev answer@3 by 0.1; the mean is steadier.
+
 Needs the `train` extra (peft).
 
     python scripts/train_adapter.py tests/data/sim_questions_a.jsonl \
@@ -17,21 +21,25 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import numpy as np
 import torch
 from peft import LoraConfig, TaskType
+from safetensors.torch import load_file, save_file
 from sentence_transformers import SentenceTransformer
 from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
 
 from simqa.chunking import split_document
 from simqa.config import Settings
 from simqa.corpus import load_corpus
-from simqa.lora import CONFIG, WEIGHTS, adapter_name
+from simqa.lora import CONFIG, WEIGHTS, adapter_name, mean_adapter, merge_lora
+
+if TYPE_CHECKING:
+    from simqa.lora import Adapter
 from simqa.metrics import contains_answer
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "simqa"
@@ -79,30 +87,12 @@ def describe(ranks: np.ndarray) -> str:
             f"MRR {np.mean(1.0 / (ranks + 1)):.3f}")
 
 
-@click.command()
-@click.argument("questions", nargs=-1, required=True)
-@click.option("--held-out", "held_out", default="../shared/eval/sim-dev.jsonl",
-              show_default=True, help="Reported before and after, never trained on.")
-@click.option("--out", default=str(PACKAGE / "sim_adapter"), show_default=True)
-@click.option("--epochs", default=3, show_default=True)
-@click.option("--lr", default=5e-4, show_default=True)
-@click.option("--rank", "lora_rank", default=16, show_default=True)
-@click.option("--batch-size", default=16, show_default=True)
-@click.option("--seed", default=0, show_default=True)
-def main(questions: tuple[str, ...], held_out: str, out: str, epochs: int, lr: float,
-         lora_rank: int, batch_size: int, seed: int) -> None:
+def train_one(model_path: str, pairs: list[tuple[str, str]], seed: int, epochs: int, lr: float,
+              lora_rank: int, batch_size: int) -> Adapter:
     random.seed(seed)
     torch.manual_seed(seed)
-    torch.set_num_threads(2)
-    settings = Settings.from_env()
-    units = corpus_units(settings.corpus_dir)
-    pairs = answer_units(read_items(questions), units, per_question=2)
-    evaluation = read_items((held_out,)) if held_out else []
-    click.echo(f"{len(pairs)} training pairs from {len(questions)} files; {len(units)} units")
-
-    model = SentenceTransformer(settings.model_path, device="cpu")
-    if evaluation:
-        click.echo(f"held out, base model: {describe(unit_ranks(model, evaluation, units))}")
+    pairs = list(pairs)
+    model = SentenceTransformer(model_path, device="cpu")
     model.add_adapter(LoraConfig(task_type=TaskType.FEATURE_EXTRACTION, r=lora_rank,
                                  lora_alpha=2 * lora_rank, lora_dropout=0.1,
                                  target_modules=TARGETS))
@@ -121,23 +111,60 @@ def main(questions: tuple[str, ...], held_out: str, out: str, epochs: int, lr: f
             value.backward()
             optimiser.step()
             total += value.item()
-        click.echo(f"epoch {epoch + 1}: loss {total:.2f}")
-    model.eval()
-    if evaluation:
-        click.echo(f"held out, adapted model: {describe(unit_ranks(model, evaluation, units))}")
-
+        click.echo(f"seed {seed}, epoch {epoch + 1}: loss {total:.2f}")
     with tempfile.TemporaryDirectory() as scratch:
         model.save(scratch)
-        target = Path(out)
-        target.mkdir(parents=True, exist_ok=True)
-        for name in (CONFIG, WEIGHTS):
-            shutil.copyfile(Path(scratch) / name, target / name)
+        config = json.loads((Path(scratch) / CONFIG).read_text(encoding="utf-8"))
+        return config, load_file(str(Path(scratch) / WEIGHTS))
+
+
+def write_adapter(adapter: Adapter, target: Path) -> None:
+    config, weights = adapter
+    config = {**config, "target_modules": sorted(config["target_modules"])}
+    target.mkdir(parents=True, exist_ok=True)
+    (target / CONFIG).write_text(json.dumps(config, indent=2, sort_keys=True) + "\n",
+                                 encoding="utf-8")
+    save_file(weights, str(target / WEIGHTS))
+
+
+@click.command()
+@click.argument("questions", nargs=-1, required=True)
+@click.option("--held-out", "held_out", default="../shared/eval/sim-dev.jsonl",
+              show_default=True, help="Reported before and after, never trained on.")
+@click.option("--out", default=str(PACKAGE / "sim_adapter"), show_default=True)
+@click.option("--epochs", default=3, show_default=True)
+@click.option("--lr", default=5e-4, show_default=True)
+@click.option("--rank", "lora_rank", default=16, show_default=True)
+@click.option("--batch-size", default=16, show_default=True)
+@click.option("--seed", "seeds", multiple=True, type=int, default=(0, 1), show_default=True,
+              help="Repeatable: one adapter per seed, shipped as their average.")
+def main(questions: tuple[str, ...], held_out: str, out: str, epochs: int, lr: float,
+         lora_rank: int, batch_size: int, seeds: tuple[int, ...]) -> None:
+    torch.set_num_threads(2)
+    settings = Settings.from_env()
+    units = corpus_units(settings.corpus_dir)
+    pairs = answer_units(read_items(questions), units, per_question=2)
+    evaluation = read_items((held_out,)) if held_out else []
+    click.echo(f"{len(pairs)} training pairs from {len(questions)} files; {len(units)} units")
+    if evaluation:
+        base = SentenceTransformer(settings.model_path, device="cpu")
+        click.echo(f"held out, base model: {describe(unit_ranks(base, evaluation, units))}")
+
+    adapter = mean_adapter([train_one(settings.model_path, pairs, seed, epochs, lr, lora_rank,
+                                  batch_size) for seed in seeds])
+    target = Path(out)
+    write_adapter(adapter, target)
+    if evaluation:
+        adapted = SentenceTransformer(settings.model_path, device="cpu")
+        merge_lora(adapted[0].auto_model, target)
+        click.echo(f"held out, adapted model: {describe(unit_ranks(adapted, evaluation, units))}")
     (target / "training.json").write_text(json.dumps({
         "base_model": "all-MiniLM-L6-v2",
         "name": adapter_name(target),
         "trained_on": [Path(p).name for p in questions],
         "pairs": len(pairs),
-        "epochs": epochs, "lr": lr, "rank": lora_rank, "batch_size": batch_size, "seed": seed,
+        "epochs": epochs, "lr": lr, "rank": lora_rank, "batch_size": batch_size,
+        "seeds": list(seeds),
     }, indent=2) + "\n", encoding="utf-8")
     click.echo(f"wrote {target} ({adapter_name(target)})")
 

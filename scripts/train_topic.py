@@ -1,5 +1,7 @@
-"""Learn the topic check (src/simqa/topic_weights.json): logistic regression on question
-vectors, on-topic = questions about the SIM documents, off-topic = everything else.
+"""Learn the two checks on a question's vector, both logistic regression for this corpus:
+
+The topic check (src/simqa/topic_weights.json): on-topic = questions about the SIM documents,
+off-topic = everything else.
 
 On-topic: the answerable questions of tests/data/sim_questions_*.jsonl. Off-topic:
 tests/data/off_topic_questions.txt (everyday questions and near misses about the NHS, police
@@ -8,6 +10,14 @@ NFCorpus questions. The threshold is the 1st percentile of the on-topic question
 cross-validated probabilities, so about 1 in 100 unseen on-topic questions would be refused.
 Short questions naming the documents' own terms ("who is Tim Kendall?") are not refused
 whatever they score (topic_model.corpus_terms).
+
+The gap check (src/simqa/gap_weights.json): among the questions of
+tests/data/sim_questions_*.jsonl, the ones the documents do not answer against the ones they
+do. Its threshold is the 99.5th percentile of the answerable questions' cross-validated
+probabilities, so about 1 in 200 unseen answerable questions would be refused (at 1 in 100,
+two sim-dev questions were: a refused answer costs more than a related quote shown for a
+question the documents do not answer).
+
 --held-out test sets (simqa format) are reported, never trained on.
 
     python scripts/train_topic.py --held-out ../shared/eval/sim-dev.jsonl
@@ -26,12 +36,14 @@ from sklearn.model_selection import cross_val_predict
 from simqa.config import Settings
 from simqa.corpus import corpus_digest, load_corpus
 from simqa.embedding import SentenceTransformerEmbedder
+from simqa.gap_model import GapModel
 from simqa.topic_model import TopicModel
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
-OUTPUT = ROOT / "src" / "simqa" / "topic_weights.json"
-REFUSED_ON_TOPIC = 0.01
+PACKAGE = ROOT / "src" / "simqa"
+REFUSED_ON_TOPIC = 0.01  # of on-topic questions the topic check refuses, cross-validated
+REFUSED_ANSWERABLE = 0.005  # of answerable questions the gap check refuses, cross-validated
 
 
 def test_set(path: Path) -> list[dict]:
@@ -44,48 +56,75 @@ def lines(path: Path) -> list[str]:
             if line.strip() and not line.startswith("#")]
 
 
+def learn(x: np.ndarray, y: np.ndarray, regularisation: float) -> tuple[LogisticRegression,
+                                                                          np.ndarray]:
+    """The fitted regression and each example's probability when it was held out (5-fold)."""
+    model = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=5000)
+    unseen = cross_val_predict(model, x, y, cv=5, method="predict_proba")[:, 1]
+    return model.fit(x, y), unseen
+
+
 @click.command()
 @click.option("--benchmarks", default="../shared/benchmarks", show_default=True)
 @click.option("--held-out", multiple=True, default=("../shared/eval/sim-dev.jsonl",),
               show_default=True, help="Test sets to report on (repeatable).")
 @click.option("--c", "regularisation", default=1.0, show_default=True)
-def main(benchmarks: str, held_out: tuple[str, ...], regularisation: float) -> None:
+@click.option("--gap-c", "gap_regularisation", default=3.0, show_default=True)
+def main(benchmarks: str, held_out: tuple[str, ...], regularisation: float,
+         gap_regularisation: float) -> None:
     settings = Settings.from_env()
     embedder = SentenceTransformerEmbedder(settings.model_path, threads=2,
                                            adapter_path=settings.adapter_path)
-    on_topic = [item["question"] for path in sorted(DATA.glob("sim_questions_*.jsonl"))
-                for item in test_set(path) if item["answerable"]]
+    corpus = corpus_digest(load_corpus(settings.corpus_dir))
+    sim = [item for path in sorted(DATA.glob("sim_questions_*.jsonl")) for item in test_set(path)]
+    sim_vectors = embedder.encode_many([item["question"] for item in sim])
+    answerable = np.array([bool(item["answerable"]) for item in sim])
+
     off_topic = lines(DATA / "off_topic_questions.txt")
     for name in ("covidqa", "nfcorpus"):
         off_topic += [item["question"] for item in
                       test_set(Path(benchmarks) / name / "questions.jsonl")][0::2]
-    x = np.vstack([embedder.encode_many(on_topic), embedder.encode_many(off_topic)])
-    y = np.concatenate([np.ones(len(on_topic)), np.zeros(len(off_topic))])
-    model = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=5000)
-    unseen = cross_val_predict(model, x, y, cv=5, method="predict_proba")[:, 1]
+    x = np.vstack([sim_vectors[answerable], embedder.encode_many(off_topic)])
+    y = np.concatenate([np.ones(answerable.sum()), np.zeros(len(off_topic))])
+    model, unseen = learn(x, y, regularisation)
     threshold = float(np.quantile(unseen[y == 1], REFUSED_ON_TOPIC))
-    model.fit(x, y)
-    check = TopicModel(embedder.name, model.coef_[0].astype(np.float32),
+    topic = TopicModel(embedder.name, model.coef_[0].astype(np.float32),
                        float(model.intercept_[0]), threshold)
-    click.echo(f"trained on {len(on_topic)} on-topic and {len(off_topic)} off-topic questions; "
-               f"threshold {threshold:.3f}; cross-validated: on-topic refused "
+    click.echo(f"topic check: {answerable.sum()} on-topic and {len(off_topic)} off-topic "
+               f"questions; threshold {threshold:.3f}; cross-validated: on-topic refused "
                f"{np.mean(unseen[y == 1] < threshold):.3f}, off-topic let through "
                f"{np.mean(unseen[y == 0] >= threshold):.3f}")
+
+    y = (~answerable).astype(float)
+    model, unseen = learn(sim_vectors, y, gap_regularisation)
+    threshold = float(np.quantile(unseen[y == 0], 1 - REFUSED_ANSWERABLE))
+    gap = GapModel(embedder.name, model.coef_[0].astype(np.float32),
+                   float(model.intercept_[0]), threshold)
+    click.echo(f"gap check: {answerable.sum()} answered and {int(y.sum())} unanswered "
+               f"questions; threshold {threshold:.3f}; cross-validated: answerable refused "
+               f"{np.mean(unseen[y == 0] >= threshold):.3f}, unanswerable caught "
+               f"{np.mean(unseen[y == 1] >= threshold):.3f}")
+
     for path in held_out:
         items = test_set(Path(path))
         vectors = embedder.encode_many([item["question"] for item in items])
-        refused = [check.off_topic(v) for v in vectors]
-        answerable = [r for r, i in zip(refused, items, strict=True) if i["answerable"]]
-        click.echo(f"{Path(path).name}: answerable refused {np.mean(answerable):.3f} "
-                   f"({sum(answerable)} of {len(answerable)})")
-        for item, off in zip(items, refused, strict=True):
-            if off or not item["answerable"]:
-                click.echo(f"  {'off' if off else 'on '} {item['question'][:90]}")
-    check.save(OUTPUT, corpus=corpus_digest(load_corpus(settings.corpus_dir)),
-               trained_on=f"{len(on_topic)} on-topic questions (sim_questions_*, answerable), "
-               f"{len(off_topic)} off-topic (off_topic_questions.txt, COVID-QA and NFCorpus "
-               f"even halves)")
-    click.echo(f"wrote {OUTPUT.relative_to(ROOT)}")
+        refused = [(topic.off_topic(v), gap.asks_beyond(v)) for v in vectors]
+        asked = [r for r, i in zip(refused, items, strict=True) if i["answerable"]]
+        click.echo(f"{Path(path).name}: answerable refused as off-topic "
+                   f"{sum(o for o, _ in asked)} of {len(asked)}, as unanswered "
+                   f"{sum(g for _, g in asked)} of {len(asked)}")
+        for item, (off, beyond) in zip(items, refused, strict=True):
+            if off or beyond or not item["answerable"]:
+                verdict = "off-topic" if off else "unanswered" if beyond else "let through"
+                click.echo(f"  {verdict:11} {item['question'][:80]}")
+    topic.save(PACKAGE / "topic_weights.json", corpus=corpus,
+               trained_on=f"{answerable.sum()} on-topic questions (sim_questions_*, "
+               f"answerable), {len(off_topic)} off-topic (off_topic_questions.txt, COVID-QA and "
+               f"NFCorpus even halves)")
+    gap.save(PACKAGE / "gap_weights.json", corpus=corpus,
+             trained_on=f"sim_questions_*: {answerable.sum()} answerable, {int(y.sum())} "
+             f"not answered by the documents")
+    click.echo("wrote src/simqa/topic_weights.json and src/simqa/gap_weights.json")
 
 
 if __name__ == "__main__":

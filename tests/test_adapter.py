@@ -63,3 +63,34 @@ def test_the_adapter_brings_answers_closer_on_questions_it_never_saw(engine):
     base_mrr = _answer_unit_mrr(base, engine, items)
     adapted_mrr = _answer_unit_mrr(engine.embedder, engine, items)
     assert adapted_mrr > base_mrr + 0.1, (base_mrr, adapted_mrr)
+
+
+def test_the_mean_of_two_adapters_moves_the_weights_to_the_mean_of_their_moves(tmp_path):
+    import torch
+    from safetensors.torch import save_file
+
+    from simqa.lora import mean_adapter, merge_lora
+
+    key = "base_model.model.layer."
+    generator = torch.Generator().manual_seed(0)
+    adapters = [({"r": 2, "lora_alpha": 4},
+                 {key + "lora_A.weight": torch.randn(2, 5, generator=generator),
+                  key + "lora_B.weight": torch.randn(3, 2, generator=generator)})
+                for _ in range(2)]
+
+    def moved_by(adapter) -> torch.Tensor:
+        folder = tmp_path / str(len(list(tmp_path.iterdir())))
+        folder.mkdir()
+        (folder / "adapter_config.json").write_text(json.dumps(adapter[0]))
+        save_file(adapter[1], str(folder / "adapter_model.safetensors"))
+        model = torch.nn.Sequential()
+        model.add_module("layer", torch.nn.Linear(5, 3, bias=False))
+        torch.nn.init.zeros_(model.layer.weight)
+        merge_lora(model, folder)
+        return model.layer.weight.detach().clone()
+
+    mean = mean_adapter(adapters)
+    assert mean[0]["r"] == 4
+    expected = (moved_by(adapters[0]) + moved_by(adapters[1])) / 2
+    assert torch.allclose(moved_by(mean), expected, atol=1e-6)
+    assert not torch.allclose(expected, torch.zeros_like(expected))

@@ -9,7 +9,7 @@ from functools import cached_property
 
 import numpy as np
 
-from simqa import messages
+from simqa import gap_model, messages, topic_model
 from simqa.abstention import confidence
 from simqa.citations import make_quote
 from simqa.config import Settings
@@ -17,6 +17,7 @@ from simqa.corpus import corpus_digest, load_corpus
 from simqa.crisis_model import CrisisModel
 from simqa.embedding import Embedder, SentenceTransformerEmbedder
 from simqa.extraction import Span, check_verbatim, overlaps, quote_span
+from simqa.gap_model import GapModel
 from simqa.lexicon import words
 from simqa.ranking import Ranked, rank
 from simqa.records import Answer, Document, Quote
@@ -91,8 +92,19 @@ class Engine:
     def _topic_model(self) -> TopicModel | None:
         """The learnt topic check, when it was learnt for these documents on this embedding
         model's vectors."""
-        return TopicModel.load_for(corpus_digest(self.documents()), self.embedder.name,
-                                   self.embedder.dimension)
+        return TopicModel.load_for(self._corpus_digest, self.embedder.name,
+                                   self.embedder.dimension, topic_model.WEIGHTS_FILE)
+
+    @cached_property
+    def _gap_model(self) -> GapModel | None:
+        """The learnt check for questions these documents leave unanswered, when it was learnt
+        for them on this embedding model's vectors."""
+        return GapModel.load_for(self._corpus_digest, self.embedder.name,
+                                 self.embedder.dimension, gap_model.WEIGHTS_FILE)
+
+    @cached_property
+    def _corpus_digest(self) -> str:
+        return corpus_digest(self.documents())
 
     @cached_property
     def _speller(self) -> Speller:
@@ -149,7 +161,8 @@ class Engine:
                 ranked = self._rank(question, expanded[row], vectors[row])
                 answer = early if early is not None else self._answer(
                     question, ranked, encode_seconds, began,
-                    self._off_topic(expanded[row], vectors[row]))
+                    self._off_topic(expanded[row], vectors[row]),
+                    self._asks_beyond(vectors[row]))
                 results[position] = (answer, self._documents(ranked, rank_depth))
         return results
 
@@ -164,6 +177,9 @@ class Engine:
             return False
         asked = set(words(question)) | set(self.index.lexicon.tokens(question))
         return not asked & self._topic_terms
+
+    def _asks_beyond(self, vector: np.ndarray) -> bool:
+        return self._gap_model is not None and self._gap_model.asks_beyond(vector)
 
     def _documents(self, ranked: Ranked, k: int) -> list[str]:
         seen: list[str] = []
@@ -203,8 +219,11 @@ class Engine:
         return rank(question, retrieved, self.index, self.ranker_weights)
 
     def _answer(self, question: str, ranked: Ranked, encode_seconds: float,
-                started: float, off_topic: bool = False) -> Answer:
-        sure = 0.0 if off_topic else confidence(ranked, self.index, self.abstention_weights)
+                started: float, off_topic: bool = False, asks_beyond: bool = False) -> Answer:
+        """Off-topic questions get no quotes; ones that ask for what the documents never say
+        get related quotes only."""
+        sure = 0.0 if off_topic or asks_beyond else confidence(ranked, self.index,
+                                                                self.abstention_weights)
         spans = [] if off_topic else self._spans(ranked, _contested(question))
         answered = bool(spans) and sure >= self.settings.abstain_threshold
         quotes = self._quotes(spans, sure, answered)

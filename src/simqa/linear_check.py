@@ -31,6 +31,16 @@ class LinearCheck:
             return None
         return cls(table["model"], weights, float(table["bias"]), float(table["threshold"]))
 
+    @classmethod
+    def load_for(cls, corpus: str, model_name: str, dimension: int,
+                 path: Path) -> Self | None:
+        """As load(), but only if it was learnt for this corpus (its corpus_digest): what one
+        set of documents covers or leaves out says nothing about another."""
+        if not path.exists() or json.loads(path.read_text(encoding="utf-8")).get(
+                "corpus") != corpus:
+            return None
+        return cls.load(model_name, dimension, path)
+
     def probability(self, vector: np.ndarray) -> float:
         value = float(vector @ self.weights) + self.bias
         return 1.0 / (1.0 + math.exp(-max(min(value, 50.0), -50.0)))

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # torch loads only where a model does: `simqa serve`'s parent never needs it
     import torch
 
+    Adapter = tuple[dict, dict[str, torch.Tensor]]  # PEFT's adapter_config.json, its weights
+
 WEIGHTS = "adapter_model.safetensors"
 CONFIG = "adapter_config.json"
 _PREFIX = "base_model.model."
@@ -63,3 +65,24 @@ def merge_lora(model: torch.nn.Module, folder: str | Path) -> int:
     if not changed:
         raise AdapterError(f"the adapter in {folder} holds no LoRA weights")
     return changed
+
+
+def mean_adapter(adapters: list[Adapter]) -> Adapter:
+    """One adapter whose update is the mean of theirs: stacking the down-projections A_i and
+    the up-projections B_i / k gives B A = (1/k) sum B_i A_i; rank and alpha both grow k-fold,
+    so alpha / r stays as it was."""
+    import torch
+
+    if len(adapters) == 1:
+        return adapters[0]
+    if len({c["lora_alpha"] / c["r"] for c, _ in adapters}) > 1:
+        raise AdapterError("adapters with different alpha / r cannot be averaged this way")
+    config = dict(adapters[0][0])
+    config["r"] = sum(c["r"] for c, _ in adapters)
+    config["lora_alpha"] = sum(c["lora_alpha"] for c, _ in adapters)
+    weights = {}
+    for key in adapters[0][1]:
+        parts = [w[key] for _, w in adapters]
+        weights[key] = (torch.cat(parts, 0) if ".lora_A." in key
+                        else torch.cat(parts, 1) / len(adapters)).contiguous()
+    return config, weights

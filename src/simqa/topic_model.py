@@ -4,7 +4,6 @@ its best quote looks ("What is the capital of France?")."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,20 +14,10 @@ from simqa.linear_check import LinearCheck
 from simqa.questions import titled_names
 from simqa.spelling import english_words
 
-_WEIGHTS_FILE = Path(__file__).with_name("topic_weights.json")
+WEIGHTS_FILE = Path(__file__).with_name("topic_weights.json")
 
 
 class TopicModel(LinearCheck):
-    @classmethod
-    def load_for(cls, corpus: str, model_name: str, dimension: int,
-                 path: Path = _WEIGHTS_FILE) -> TopicModel | None:
-        """The check learnt for this corpus (its corpus_digest) and model, or None: what is
-        on-topic for one set of documents says nothing about another."""
-        if not path.exists() or json.loads(path.read_text(encoding="utf-8")).get(
-                "corpus") != corpus:
-            return None
-        return cls.load(model_name, dimension, path)
-
     def off_topic(self, vector: np.ndarray) -> bool:
         return self.probability(vector) < self.threshold
 

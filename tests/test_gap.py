@@ -1,0 +1,59 @@
+"""The gap check: on-topic questions that ask for what the documents never say get
+not_found, with related quotes rather than an answer."""
+
+from __future__ import annotations
+
+import json
+
+from simqa.config import Settings
+from simqa.engine import Engine
+
+from .paths import SIM_DEV
+
+# Written for this test, not taken from any question set: each asks about SIM for something
+# none of the five documents states.
+BEYOND_THE_DOCUMENTS = [
+    "what salary did the SIM care coordinators in london get",
+    "did any family win compensation in court over SIM",
+    "how many people died while they were under SIM",
+    "what did the CQC say about SIM London when it inspected in 2021",
+    "has the StopSIM coalition ever met the health secretary",
+    "which police forces are still running SIM today",
+    "what did service users in the North Thames study say about the police officers",
+    "how much did the SIM London leaflet cost to print",
+]
+
+
+def test_most_questions_beyond_the_documents_are_refused(engine):
+    answers = engine.ask_many(BEYOND_THE_DOCUMENTS)
+    answered = [q for q, a in zip(BEYOND_THE_DOCUMENTS, answers, strict=True)
+                if a.status == "answered"]
+    assert len(answered) <= 3, answered
+
+
+def test_a_refused_question_still_gets_related_quotes(engine):
+    refused = [a for a in engine.ask_many(BEYOND_THE_DOCUMENTS) if a.status == "not_found"]
+    with_quotes = [a for a in refused if a.quotes]
+    assert with_quotes
+    assert all(q.role == "related" for a in with_quotes for q in a.quotes)
+
+
+def test_few_dev_questions_are_refused_as_unanswered(engine):
+    """sim-dev is never trained on (scripts/train_topic.py)."""
+    items = [json.loads(line) for line in SIM_DEV.read_text(encoding="utf-8").splitlines()]
+    answerable = [i["question"] for i in items if i["answerable"] and i["answers"]]
+    searched = [engine._prepare(q)[1] for q in answerable]
+    flagged = [q for q, v in zip(answerable, engine._encode(searched), strict=True)
+               if engine._asks_beyond(v)]
+    assert len(flagged) <= 1, flagged
+
+
+def test_the_check_belongs_to_its_corpus(engine, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "zebra-facts.txt").write_text(
+        "Zebra facts\n\nZebras are African equines with black and white stripes.\n",
+        encoding="utf-8")
+    other = Engine.load(Settings(corpus_dir=str(corpus), index_dir=str(tmp_path / "index")),
+                        embedder=engine.embedder)
+    assert engine._gap_model is not None and other._gap_model is None
