@@ -64,6 +64,13 @@ def learn(x: np.ndarray, y: np.ndarray, regularisation: float) -> tuple[Logistic
     return model.fit(x, y), unseen
 
 
+def cross_validated(check: str, kept: str, kept_refused: np.ndarray, other: str,
+                    other_refused: np.ndarray, threshold: float) -> str:
+    return (f"{check}: {len(kept_refused)} {kept} and {len(other_refused)} {other} questions; "
+            f"threshold {threshold:.3f}; cross-validated: {kept} refused "
+            f"{np.mean(kept_refused):.3f}, {other} refused {np.mean(other_refused):.3f}")
+
+
 @click.command()
 @click.option("--benchmarks", default="../shared/benchmarks", show_default=True)
 @click.option("--held-out", multiple=True, default=("../shared/eval/sim-dev.jsonl",),
@@ -90,20 +97,16 @@ def main(benchmarks: str, held_out: tuple[str, ...], regularisation: float,
     threshold = float(np.quantile(unseen[y == 1], REFUSED_ON_TOPIC))
     topic = TopicModel(embedder.name, model.coef_[0].astype(np.float32),
                        float(model.intercept_[0]), threshold)
-    click.echo(f"topic check: {answerable.sum()} on-topic and {len(off_topic)} off-topic "
-               f"questions; threshold {threshold:.3f}; cross-validated: on-topic refused "
-               f"{np.mean(unseen[y == 1] < threshold):.3f}, off-topic let through "
-               f"{np.mean(unseen[y == 0] >= threshold):.3f}")
+    click.echo(cross_validated("topic check", "on-topic", unseen[y == 1] < threshold,
+                               "off-topic", unseen[y == 0] < threshold, threshold))
 
     y = (~answerable).astype(float)
     model, unseen = learn(sim_vectors, y, gap_regularisation)
     threshold = float(np.quantile(unseen[y == 0], 1 - REFUSED_ANSWERABLE))
     gap = GapModel(embedder.name, model.coef_[0].astype(np.float32),
                    float(model.intercept_[0]), threshold)
-    click.echo(f"gap check: {answerable.sum()} answered and {int(y.sum())} unanswered "
-               f"questions; threshold {threshold:.3f}; cross-validated: answerable refused "
-               f"{np.mean(unseen[y == 0] >= threshold):.3f}, unanswerable caught "
-               f"{np.mean(unseen[y == 1] >= threshold):.3f}")
+    click.echo(cross_validated("gap check", "answerable", unseen[y == 0] >= threshold,
+                               "unanswerable", unseen[y == 1] >= threshold, threshold))
 
     for path in held_out:
         items = test_set(Path(path))

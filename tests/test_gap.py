@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import json
 
-from simqa.config import Settings
-from simqa.engine import Engine
-
 from .paths import SIM_DEV
 
 # Written for this test, not taken from any question set: each asks about SIM for something
@@ -47,13 +44,3 @@ def test_few_dev_questions_are_refused_as_unanswered(engine):
                if engine._asks_beyond(v)]
     assert len(flagged) <= 1, flagged
 
-
-def test_the_check_belongs_to_its_corpus(engine, tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "zebra-facts.txt").write_text(
-        "Zebra facts\n\nZebras are African equines with black and white stripes.\n",
-        encoding="utf-8")
-    other = Engine.load(Settings(corpus_dir=str(corpus), index_dir=str(tmp_path / "index")),
-                        embedder=engine.embedder)
-    assert engine._gap_model is not None and other._gap_model is None

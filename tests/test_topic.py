@@ -40,7 +40,8 @@ def test_few_dev_questions_are_taken_for_off_topic(engine):
     assert len(refused) <= 1, refused
 
 
-def test_the_check_belongs_to_its_corpus(engine, tmp_path):
+def test_the_question_checks_belong_to_their_corpus(engine, tmp_path):
+    """The topic and gap checks say what these documents cover and leave out."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "zebra-facts.txt").write_text(
@@ -49,4 +50,5 @@ def test_the_check_belongs_to_its_corpus(engine, tmp_path):
     other = Engine.load(Settings(corpus_dir=str(corpus), index_dir=str(tmp_path / "index")),
                         embedder=engine.embedder)
     assert engine._topic_model is not None and other._topic_model is None
+    assert engine._gap_model is not None and other._gap_model is None
     assert other.ask("what colour are zebras?").status == "answered"
