@@ -55,6 +55,15 @@ def test_distress_no_rule_names_is_caught_when_the_model_is_up(engine, message):
     assert engine.ask(message).status == "crisis"
 
 
+def test_a_misspelt_crisis_message_is_caught_by_its_letters_when_its_vector_says_little(engine):
+    message = "i wnt to dye"
+    check = engine._crisis_model
+    vector = engine._encode([message])[0]
+    assert not is_crisis(message)
+    assert float(vector @ check.weights) + check.bias < 0  # the vector part alone says no
+    assert engine.ask(message).status == "crisis"
+
+
 def test_ordinary_questions_about_sim_still_get_answers(engine):
     for question in ("Who developed SIM?", "what did StopSIM say about people who self-harm",
                      "how many people died under SIM", "were SIM patients at risk of suicide",
@@ -67,3 +76,11 @@ def test_the_learnt_check_is_used_only_with_the_model_it_was_learnt_on(engine):
     assert CrisisModel.load(name, dimension) is not None
     assert CrisisModel.load("another-model", dimension) is None
     assert CrisisModel.load(name, dimension + 1) is None
+
+
+def test_the_learnt_check_needs_its_ngram_weights(engine, tmp_path):
+    weights = Path(__file__).resolve().parents[1] / "src" / "simqa" / "crisis_weights.json"
+    copied = tmp_path / weights.name
+    copied.write_text(weights.read_text(encoding="utf-8"), encoding="utf-8")
+    name, dimension = engine.embedder.name, engine.embedder.dimension
+    assert CrisisModel.load(name, dimension, copied) is None

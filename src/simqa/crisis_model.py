@@ -1,19 +1,26 @@
-"""A second crisis check on the question's vector: logistic regression learnt on labelled
-messages (scripts/train_crisis.py). The wording rules in safety.py run first and need no
-model; this catches distress said in words no rule lists ("booked a hotel room so nobody
-finds me")."""
+"""A second crisis check, learnt (scripts/train_crisis.py): logistic regression on the
+question's vector and on the character n-grams of its words. The wording rules in safety.py run
+first and need no model; this catches distress said in words no rule lists ("booked a hotel
+room so nobody finds me"), and the n-grams catch it misspelt ("wnt 2 dye"), which the vector
+of a misspelt word does not."""
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
+from sklearn.feature_extraction.text import HashingVectorizer
 
 from simqa.linear_check import LinearCheck
 from simqa.safety import normalise
 
 _WEIGHTS_FILE = Path(__file__).with_name("crisis_weights.json")
+NGRAM_FILE = "crisis_ngrams.npz"  # beside the weights file
+NGRAM_FEATURES = 2**20
 MIN_WORDS = 3
 # Someone in crisis writes about themselves, the reader or someone close; a question about
 # patients in general ("were high intensity users at risk of suicide?") names none of these.
@@ -21,17 +28,62 @@ _PERSONAL = re.compile(
     r"\b(?:i|im|ive|id|ill|me|my|mine|myself|we|us|our|you|your|youre|u|ur|he|she|hes|shes|him|"
     r"her|his|they|them|their|mum|mom|dad|friend|mate|m8|partner|son|daughter|brother|sister|wife|"
     r"husband|boyfriend|girlfriend|kid|kids|child|flatmate|housemate)\b")
+# ...but a message that does not ask anything is about someone: "bought razor blades today and
+# they're not for shaving" drops its "I".
+_ASKING = re.compile(r"^(?:who|whom|whose|what|whats|when|where|why|how|which|is|are|was|were|do|"
+                     r"does|did|can|could|should|would|will|has|have|had|may|might|tell me|"
+                     r"explain|describe|list)\b|\?\s*$")
 
 
+@cache
+def _vectoriser() -> HashingVectorizer:
+    # Hashing needs no vocabulary file, and the same text hashes the same in any process.
+    return HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), n_features=NGRAM_FEATURES,
+                             alternate_sign=False, norm="l2", preprocessor=normalise)
+
+
+def ngram_features(texts: list[str]):
+    """Sparse rows (scipy CSR) of hashed character 2-5-grams of each normalised text."""
+    return _vectoriser().transform(texts)
+
+
+@dataclass(frozen=True)
 class CrisisModel(LinearCheck):
+    ngram_weights: np.ndarray | None = None  # one per hashed n-gram feature
+
     @classmethod
     def load(cls, model_name: str, dimension: int,
              path: Path = _WEIGHTS_FILE) -> CrisisModel | None:
-        return super().load(model_name, dimension, path)
+        check = super().load(model_name, dimension, path)
+        ngrams = path.with_name(NGRAM_FILE)
+        if check is None or not ngrams.exists():
+            return None
+        with np.load(ngrams) as table:
+            weights = np.zeros(NGRAM_FEATURES, dtype=np.float32)
+            weights[table["indices"]] = table["values"]
+        return cls(check.model, check.weights, check.bias, check.threshold, weights)
+
+    def save(self, path: Path, **facts: str) -> None:
+        super().save(path, **facts)
+        if self.ngram_weights is not None:
+            used = np.flatnonzero(self.ngram_weights)
+            np.savez_compressed(path.with_name(NGRAM_FILE), indices=used.astype(np.int32),
+                                values=self.ngram_weights[used].astype(np.float32))
+
+    def crisis_probability(self, vector: np.ndarray, text: str) -> float:
+        value = float(vector @ self.weights) + self.bias
+        if self.ngram_weights is not None:
+            row = ngram_features([text])
+            value += float(row.data @ self.ngram_weights[row.indices])
+        return 1.0 / (1.0 + math.exp(-max(min(value, 50.0), -50.0)))
 
     def is_crisis(self, vector: np.ndarray, text: str) -> bool:
-        """A message of one or two words says too little for its vector to mean much (the
-        wording rules cover short cries for help: "suicidal", "kms"), and one about nobody in
-        particular is a question about the topic."""
-        return (self.probability(vector) >= self.threshold and len(text.split()) >= MIN_WORDS
-                and bool(_PERSONAL.search(normalise(text))))
+        """A message of one or two words says too little for the check to mean much (the
+        wording rules cover short cries for help: "suicidal", "kms"), and a question about
+        nobody in particular is a question about the topic."""
+        if len(text.split()) < MIN_WORDS:
+            return False
+        said = normalise(text)
+        about_someone = bool(_PERSONAL.search(said)) or not _ASKING.search(
+            said + ("?" if text.rstrip().endswith("?") else ""))
+        return about_someone and self.crisis_probability(vector, text) >= self.threshold

@@ -77,7 +77,9 @@ _TEXT_SPEAK = {
     "cnt": "cant", "nemore": "anymore", "nemor": "anymore", "gona": "gonna", "2nite": "tonight",
     "2night": "tonight", "tonite": "tonight", "2day": "today", "2moro": "tomorrow",
     "ths": "this", "dis": "this", "da": "the", "em": "them", "n": "and", "wen": "when",
-    "wot": "what", "l8r": "later", "goin": "going",
+    "wot": "what", "l8r": "later", "goin": "going", "dnt": "dont", "wnt": "want", "b": "be",
+    "thinkin": "thinking", "tryin": "trying", "feelin": "feeling", "plannin": "planning",
+    "takin": "taking", "doin": "doing", "gettin": "getting", "nothin": "nothing",
 }
 
 
@@ -128,12 +130,13 @@ def normalise(text: str) -> str:
 
 
 # Words that may sit between "i" and what follows: "i've really just been wanting to ...".
-_ADV = (r"(?:\s+(?:am|m|was|have|ve|had|been|keep|kept|really|seriously|just|still|now|always|"
+_ADV_WORDS = (r"(?:am|m|was|have|ve|had|been|keep|kept|really|seriously|just|still|now|always|"
         r"often|sometimes|constantly|actually|honestly|literally|already|also|even|again|kinda|"
         r"so|do|did|genuinely|truly|started|start|starting|almost|nearly|want|wanna|wanted|"
         r"wanting|to|going|gonna|gunna|about|might|will|ll|could|would|should|plan|planning|"
         r"thinking|think|thought|of|feel|feeling|felt|like|tempted|ready|need|decided|try|"
-        r"trying|tried|cant stop|can|may|probably|definitely|finally|having|getting|get|got)){0,6}")
+        r"trying|tried|cant stop|can|may|probably|definitely|finally|having|getting|get|got)")
+_ADV = rf"(?:\s+{_ADV_WORDS}){{0,6}}"
 _CLOSE = (r"(?:my (?:\w+ )?(?:friend|mate|partner|mum|mom|dad|son|daughter|brother|sister|wife|"
           r"husband|boyfriend|girlfriend|child|kid|flatmate|housemate|colleague|neighbour|nan|"
           r"grandad|cousin|uncle|aunt|auntie|parent|teenager|baby)|he|she|hes|shes)")
@@ -151,8 +154,13 @@ _LOTS = (r"(?:all|loads|lots|a lot|a load|a bunch|a handful|too many|a whole|a f
          r"three packets|a bottle)")
 
 
-def _fp(rest: str) -> str:
-    return rf"\b(?:i|im|ive|id|ill){_ADV}\s+(?:{rest})"
+def _fp(rest: str, bare: bool = False) -> str:
+    """First person; bare: also with the "I" dropped at the start, as chat often does ("cant
+    go on", "dont want to be here")."""
+    subject = rf"\b(?:i|im|ive|id|ill){_ADV}\s+"
+    if bare:
+        subject = rf"(?:{subject}|^(?:{_ADV_WORDS}\s+){{0,6}})"
+    return rf"{subject}(?:{rest})"
 
 
 _CRISIS_PATTERNS = (
@@ -170,18 +178,20 @@ _CRISIS_PATTERNS = (
         rf"|commit(?:ting)? suicide\b|(?:suicide|sewerslide)\b{_NOT_TOPIC}"),
     _fp(r"(?:want|wanna|wanted|ready|going|gonna|gunna|deserve|wish|need|should|plan|planning|about|"
         r"hope)(?:\s+to)?(?:\s+just)?\s+(?:die|be dead|not be alive|not exist|stop existing|"
-        r"disappear forever|sleep forever|not be here)\b"),
+        r"disappear forever|sleep forever|not be here)\b", bare=True),
     # hopelessness, indirect
     r"\bwish(?:ed)? i (?:(?:was|were) (?:dead|gone|never born|not alive|not here)|(?:wasnt|werent) "
     r"(?:alive|born|here)|could (?:just )?(?:die|disappear)|had (?:never been born|died))",
     _fp(r"(?:dont|do not|didnt|no longer|cant|dont really|dont even)\s+(?:want|wanna|wish)\s+"
         r"(?:to\s+)?(?:be alive|live(?! (?:in|with|under|near)\b)|exist|be here|wake up|go on|"
-        r"die|carry on|keep going|be around)\b"),
+        r"die|carry on|keep going|be around)\b", bare=True),
     _fp(r"(?:cant|cannot|can not|dont think i can|dont know if i can)\s+(?:go on(?! (?:the|a|an|"
         r"that|this|to|sim|their|your|its|my|holiday|line)\b)|carry on|"
         r"keep going|do this any ?more|take (?:it|this) any ?more|take any ?more|cope any ?more|"
-        r"live like this|keep living|handle (?:it|this|life) any ?more|be here any ?more)\b"),
-    _fp(r"hate (?:my life|being alive|myself|existing)\b|giv(?:e|ing) up on (?:life|living)\b"),
+        r"live like this|keep living|handle (?:it|this|life) any ?more|be here any ?more)\b",
+        bare=True),
+    _fp(r"hate (?:my life|being alive|myself|existing)\b|giv(?:e|ing) up on (?:life|living)\b",
+        bare=True),
     r"\bbetter off (?:without me|dead|if i (?:was|were|wasnt|werent|died|had died|am gone|was gone|"
     r"wasnt here|didnt exist))\b|\b(?:no one|nobody|noone) (?:would|will|d|is going to|gonna) "
     r"(?:miss me|care if i|notice if i)\b|\b(?:im|i am) (?:just |such )?a burden\b",
@@ -327,6 +337,31 @@ _CRISIS_PATTERNS = (
     _fp(r"(?:bang|banging|banged|hit|hitting|punch|punching|smash|smashing) my head\b|"
         r"(?:cant|cannot) stop (?:cutting|hurting myself|self ?harming|burning myself)\b"),
     r"\burges? to (?:self ?harm|cut|hurt myself|harm myself|kill myself|die|end it|end my life)\b|"
+    # suicide or self-harm with a sign it is now, planned or happening again
+    r"\bsuicid(?:e|al)\b" + _NOT_TOPIC + r"(?:\s+\w+){0,5}?\s+(?:rn|right now|tonight|again|alone|"
+    r"(?:is|all) (?:sorted|ready|planned)|this time)\b|\bsuicid(?:e|al) plan\b",
+    r"\b(?:planning|going|gonna|gunna|about|want|wanna|need|ready) to (?:cut|burn|hurt|harm)"
+    r"(?: myself)? (?:again|deeper|tonight|tonite|properly)\b|\bcut deeper\b",
+    r"\bbleed(?:ing)? out\b|\blast time (?:ill|i will|im|i am|youll|you will|anyone will) "
+    r"(?:be|hear|see|talk)\b|^(?:\w+\s+)?(?:got|have|ive got) (?:a |the |my )?(?:rope|noose|"
+    r"ligature)\b",
+    rf"\b(?:{_DRUGS}|meds|tablets|pills) (?:are |all )?(?:lined up|counted out|laid out|ready)\b|"
+    rf"\b(?:saved|saving|stockpiled|stockpiling|hoarded|stashed) (?:up )?(?:all )?(?:my |the )?"
+    rf"(?:\w+ )?{_DRUGS}\b",
+    # methods said plainly: trains, roads, heights, water, at the start of a message too
+    r"(?:^(?:\w+\s+){0,3}?|\b(?:i|im|ive|id|ill)\s+(?:\w+\s+){0,3}?)(?:going to|gonna|gunna|"
+    r"want to|wanna|about to|planning to|ready to|will|ll)\s+(?:jump|throw myself|step|walk|"
+    r"lie down|drive|crash)\s+"
+    r"(?:(?:my car|the car)\s+)?(?:off|from|in front of|under|into|onto)\s+(?:a|the|an|my)?\s*"
+    r"(?:\w+\s+){0,2}?(?:train|tube|bus|lorry|truck|traffic|bridge|building|roof|cliff|balcony|"
+    r"car park|wall|tree|river|sea|canal|motorway|tracks?|platform)\b",
+    r"\b(?:standing|stood|sitting|sat|waiting|lying|lay) (?:at|on|by|near|beside) (?:the |a )?"
+    r"(?:train tracks?|railway (?:tracks?|line)|tracks|level crossing|edge of (?:the )?(?:platform|"
+    r"cliff|roof|bridge))\b",
+    r"\b(?:suicide|dying|death|killing myself|ending it|ending my life) (?:is|seems|feels like|"
+    r"would be) (?:the|my) only (?:way out|option|answer|choice|way|escape|solution)\b",
+    r"\b(?:i|ill|im|i am)\s+(?:\w+\s+)?(?:wont|will not|not going to) be (?:around|here|alive) "
+    r"to (?:see|hear|read|know|get)\b",
     r"\b(?:blade|razor|knife) in my hand\b|\b(?:blood everywhere|wont stop bleeding|cant stop "
     r"(?:the )?bleeding|bleeding (?:heavily|badly|a lot|everywhere))\b",
     r"\b(?:cut|slit|slashed|sliced) (?:his|her|their|my) (?:wrists?|throat|arms?|neck)\b",
@@ -371,9 +406,9 @@ _CRISIS = re.compile("|".join(f"(?:{p})" for p in _CRISIS_PATTERNS))
 _CRISIS_ALONE = re.compile(
     r"(?:(?:i|im|am|feel|feeling|so|very|really|just|tbh|rn|now|right|please|pls|plz|again|"
     r"lol|ngl|honestly|idk|been|getting|me)\s)*(?:suicide|suicidal|kms|unalive|overdose|od|"
-    r"self ?harm(?:ing)?|die|dying|end it|help me|please help(?: me)?|i need help|save me|"
-    r"sewerslide|cutting|kill me|want to die|wanna die)(?:\s(?:now|again|please|pls|plz|rn|"
-    r"tbh|lol|ngl|right now|tonight|today|so|help|help me|atm))*"
+    r"self ?harm(?:ing)?|die|dying|end(?:ing)? it(?: all)?|help me|please help(?: me)?|i need help|"
+    r"save me|sewerslide|cutting|kill me|want to die|wanna die)(?:\s(?:now|again|please|pls|plz|rn|"
+    r"tbh|lol|ngl|right now|tonight|today|so|help|help me|atm|and alone|alone))*"
 )
 
 
