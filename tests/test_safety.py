@@ -129,10 +129,14 @@ CRISIS = [
     "I've saved up my quetiapine and I'm taking it this weekend",
     "Standing at the train tracks. Trains come every ten minutes.",
     "nevermind i wont be around to see the result",
+    "Not safe right now",
+    "going to end things after my shift tomorrow",
 ]
 
 NOT_CRISIS = [
     "going to jump on the train to london",
+    "is it safe right now to visit the Isle of Wight",
+    "going to end the SIM contract early, what does the report say",
     "im going to drive to the sea this weekend",
     "the network wont be around to see the results",
     "is suicide the only way out for people refused care under SIM?",

@@ -178,7 +178,8 @@ _CRISIS_PATTERNS = (
         rf"|commit(?:ting)? suicide\b|(?:suicide|sewerslide)\b{_NOT_TOPIC}"),
     _fp(r"(?:want|wanna|wanted|ready|going|gonna|gunna|deserve|wish|need|should|plan|planning|about|"
         r"hope)(?:\s+to)?(?:\s+just)?\s+(?:die|be dead|not be alive|not exist|stop existing|"
-        r"disappear forever|sleep forever|not be here)\b", bare=True),
+        r"disappear forever|sleep forever|not be here|end (?:it|things|everything|it all))\b",
+        bare=True),
     # hopelessness, indirect
     r"\bwish(?:ed)? i (?:(?:was|were) (?:dead|gone|never born|not alive|not here)|(?:wasnt|werent) "
     r"(?:alive|born|here)|could (?:just )?(?:die|disappear)|had (?:never been born|died))",
@@ -250,7 +251,8 @@ _CRISIS_PATTERNS = (
     r"terrified) for my (?:life|safety)\b|\b(?:he|she|they|someone|somebody)\s+(?:has|s got|"
     r"has got|is holding|is waving)\s+(?:a|got a)\s+(?:knife|gun|weapon)\b",
     r"\b(?:im|i am|we are|i feel|i dont feel|i do not feel)\s+(?:\w+\s+)?(?:in danger|not safe|"
-    r"unsafe)\b|\b(?:i|we) (?:dont|do not|no longer) feel safe\b",
+    r"unsafe)\b|\b(?:i|we) (?:dont|do not|no longer) feel safe\b|^(?:\w+\s+)?(?:not safe|unsafe|in "
+    r"danger) (?:right now|now|tonight|here|at home)\b",
     r"\b(?:im|i am|we are)\s+(?:\w+\s+)?(?:in (?:a )?(?:mental health )?crisis|having a (?:mental "
     r"health )?(?:crisis|breakdown|panic attack))\b|\bi (?:really |urgently )?need (?:urgent |"
     r"immediate |emergency )?help (?:now|right now|urgently|asap|please)\b",
