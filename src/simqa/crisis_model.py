@@ -6,16 +6,16 @@ of a misspelt word does not."""
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from simqa.linear_check import LinearCheck
+from simqa.linear_check import LinearCheck, logistic
 from simqa.safety import normalise
 
 _WEIGHTS_FILE = Path(__file__).with_name("crisis_weights.json")
@@ -30,9 +30,9 @@ _PERSONAL = re.compile(
     r"husband|boyfriend|girlfriend|kid|kids|child|flatmate|housemate)\b")
 # ...but a message that does not ask anything is about someone: "bought razor blades today and
 # they're not for shaving" drops its "I".
-_ASKING = re.compile(r"^(?:who|whom|whose|what|whats|when|where|why|how|which|is|are|was|were|do|"
-                     r"does|did|can|could|should|would|will|has|have|had|may|might|tell me|"
-                     r"explain|describe|list)\b|\?\s*$")
+_QUESTION_START = re.compile(
+    r"^(?:who|whom|whose|what|whats|when|where|why|how|which|is|are|was|were|do|does|did|can|"
+    r"could|should|would|will|has|have|had|may|might|tell me|explain|describe|list)\b")
 
 
 @cache
@@ -42,7 +42,7 @@ def _vectoriser() -> HashingVectorizer:
                              alternate_sign=False, norm="l2", preprocessor=normalise)
 
 
-def ngram_features(texts: list[str]):
+def ngram_features(texts: list[str]) -> csr_matrix:
     """Sparse rows (scipy CSR) of hashed character 2-5-grams of each normalised text."""
     return _vectoriser().transform(texts)
 
@@ -75,7 +75,7 @@ class CrisisModel(LinearCheck):
         if self.ngram_weights is not None:
             row = ngram_features([text])
             value += float(row.data @ self.ngram_weights[row.indices])
-        return 1.0 / (1.0 + math.exp(-max(min(value, 50.0), -50.0)))
+        return logistic(value)
 
     def is_crisis(self, vector: np.ndarray, text: str) -> bool:
         """A message of one or two words says too little for the check to mean much (the
@@ -84,6 +84,6 @@ class CrisisModel(LinearCheck):
         if len(text.split()) < MIN_WORDS:
             return False
         said = normalise(text)
-        about_someone = bool(_PERSONAL.search(said)) or not _ASKING.search(
-            said + ("?" if text.rstrip().endswith("?") else ""))
+        asking = text.rstrip().endswith("?") or bool(_QUESTION_START.match(said))
+        about_someone = bool(_PERSONAL.search(said)) or not asking
         return about_someone and self.crisis_probability(vector, text) >= self.threshold

@@ -12,6 +12,11 @@ from typing import Self
 import numpy as np
 
 
+def logistic(value: float) -> float:
+    """The logistic function, safe from overflow at any value."""
+    return 1.0 / (1.0 + math.exp(-max(min(value, 50.0), -50.0)))
+
+
 @dataclass(frozen=True)
 class LinearCheck:
     model: str
@@ -42,8 +47,7 @@ class LinearCheck:
         return cls.load(model_name, dimension, path)
 
     def probability(self, vector: np.ndarray) -> float:
-        value = float(vector @ self.weights) + self.bias
-        return 1.0 / (1.0 + math.exp(-max(min(value, 50.0), -50.0)))
+        return logistic(float(vector @ self.weights) + self.bias)
 
     def save(self, path: Path, **facts: str) -> None:
         """Write the check as load() reads it, with facts about its training beside it."""
