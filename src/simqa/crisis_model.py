@@ -1,8 +1,8 @@
 """A second crisis check, learnt (scripts/train_crisis.py): logistic regression on the
 question's vector and on the character n-grams of its words. The wording rules in safety.py run
 first and need no model; this catches distress said in words no rule lists ("booked a hotel
-room so nobody finds me"), and the n-grams catch it misspelt ("wnt 2 dye"), which the vector
-of a misspelt word does not."""
+room so nobody finds me"), and the n-grams catch it misspelt ("gona tke all my tabs tnite"),
+which the vector of a misspelt word may not."""
 
 from __future__ import annotations
 
