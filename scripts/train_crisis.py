@@ -1,12 +1,11 @@
 """Learn the second crisis check (src/simqa/crisis_weights.json and crisis_ngrams.npz).
 
 Logistic regression on the embedding of each message together with its hashed character
-n-grams (crisis_model.ngram_features). Positives: tests/data/
-crisis_messages.txt. Negatives: tests/data/not_crisis_messages.txt (questions that use crisis
-words without being a crisis), tests/data/ordinary_messages.txt (chat, complaints, requests to
-the bot, figures of speech), the SIM dev set's other questions, the SIM question sets
-(tests/data/sim_questions_*.jsonl: questions the check must leave to retrieval), and the
-even-numbered
+n-grams (crisis_model.ngram_features). Positives: tests/data/crisis_messages.txt. Negatives:
+tests/data/not_crisis_messages.txt (questions that use crisis words without being a crisis),
+tests/data/ordinary_messages.txt (chat, complaints, requests to the bot, figures of speech), the
+SIM dev set's other questions, the SIM question sets (tests/data/sim_questions_*.jsonl:
+questions the check must leave to retrieval), and the even-numbered
 questions of the COVID-QA and NFCorpus benchmarks (ordinary questions on other topics). The
 odd-numbered benchmark questions are held out to report the false-positive rate; --held-out-*
 files, never trained on, report recall on messages written apart from the training ones.
@@ -35,7 +34,7 @@ OUTPUT = ROOT / "src" / "simqa" / "crisis_weights.json"
 # Missing a crisis is far worse than signposting a question that did not need it.
 THRESHOLD = 0.5
 NEGATIVE_WEIGHT = 5.0  # a labelled not-crisis message teaches more than a benchmark question
-# The vector's columns are scaled by this against the n-grams' (each part has unit length):
+# The vector's columns are scaled by this against the n-grams' (each part has unit length).
 # On a blind set, 2 flagged 92 of 100 crisis messages and 6 of 100 others; 1 flagged 93 and 8.
 VECTOR_SCALE = 2.0
 

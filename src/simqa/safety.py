@@ -338,7 +338,7 @@ _CRISIS_PATTERNS = (
     # self-harm now
     _fp(r"(?:bang|banging|banged|hit|hitting|punch|punching|smash|smashing) my head\b|"
         r"(?:cant|cannot) stop (?:cutting|hurting myself|self ?harming|burning myself)\b"),
-    r"\burges? to (?:self ?harm|cut|hurt myself|harm myself|kill myself|die|end it|end my life)\b|"
+    r"\burges? to (?:self ?harm|cut|hurt myself|harm myself|kill myself|die|end it|end my life)\b",
     # suicide or self-harm with a sign it is now, planned or happening again
     r"\bsuicid(?:e|al)\b" + _NOT_TOPIC + r"(?:\s+\w+){0,5}?\s+(?:rn|right now|tonight|again|alone|"
     r"(?:is|all) (?:sorted|ready|planned)|this time)\b|\bsuicid(?:e|al) plan\b",
