@@ -131,6 +131,8 @@ CRISIS = [
     "nevermind i wont be around to see the result",
     "Not safe right now",
     "going to end things after my shift tomorrow",
+    "Goodbye everyone.",
+    "ima od tnight nobdy will notis",
 ]
 
 NOT_CRISIS = [

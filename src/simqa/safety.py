@@ -80,6 +80,8 @@ _TEXT_SPEAK = {
     "wot": "what", "l8r": "later", "goin": "going", "dnt": "dont", "wnt": "want", "b": "be",
     "thinkin": "thinking", "tryin": "trying", "feelin": "feeling", "plannin": "planning",
     "takin": "taking", "doin": "doing", "gettin": "getting", "nothin": "nothing",
+    "ima": "im gonna", "imma": "im gonna", "tnight": "tonight", "tnite": "tonight",
+    "nobdy": "nobody", "notis": "notice",
 }
 
 
@@ -196,7 +198,8 @@ _CRISIS_PATTERNS = (
     r"\bbetter off (?:without me|dead|if i (?:was|were|wasnt|werent|died|had died|am gone|was gone|"
     r"wasnt here|didnt exist))\b|\b(?:no one|nobody|noone) (?:would|will|d|is going to|gonna) "
     r"(?:miss me|care if i|notice if i)\b|\b(?:im|i am) (?:just |such )?a burden\b",
-    r"\b(?:suicide|goodbye) (?:note|letter)\b|\bgoodbye (?:forever|cruel world)\b|\b(?:this is|"
+    r"\b(?:suicide|goodbye) (?:note|letter)\b|\bgoodbye (?:forever|cruel world)\b|"
+    r"^goodbye (?:everyone|everybody|world)$|\b(?:this is|"
     r"these are|heres) my (?:last|final) (?:message|goodbye|words)\b|\bnothing (?:left )?to live "
     r"for\b|\b(?:my )?life (?:isnt|is not|aint|s not|is no longer|no longer) worth (?:living|it)\b",
     r"\bno (?:point|reason) (?:in |to )?(?:living|live|being alive|going on|carrying on|existing)\b"
