@@ -16,7 +16,7 @@ from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from simqa.linear_check import LinearCheck, logistic
-from simqa.safety import normalise
+from simqa.safety import normalise, starts_like_a_question
 
 _WEIGHTS_FILE = Path(__file__).with_name("crisis_weights.json")
 NGRAM_FILE = "crisis_ngrams.npz"  # beside the weights file
@@ -28,11 +28,6 @@ _PERSONAL = re.compile(
     r"\b(?:i|im|ive|id|ill|me|my|mine|myself|we|us|our|you|your|youre|u|ur|he|she|hes|shes|him|"
     r"her|his|they|them|their|mum|mom|dad|friend|mate|m8|partner|son|daughter|brother|sister|wife|"
     r"husband|boyfriend|girlfriend|kid|kids|child|flatmate|housemate)\b")
-# ...but a message that does not ask anything is about someone: "bought razor blades today and
-# they're not for shaving" drops its "I".
-_QUESTION_START = re.compile(
-    r"^(?:who|whom|whose|what|whats|when|where|why|how|which|is|are|was|were|do|does|did|can|"
-    r"could|should|would|will|has|have|had|may|might|tell me|explain|describe|list)\b")
 
 
 @cache
@@ -84,6 +79,8 @@ class CrisisModel(LinearCheck):
         if len(text.split()) < MIN_WORDS:
             return False
         said = normalise(text)
-        asking = text.rstrip().endswith("?") or bool(_QUESTION_START.match(said))
+        # A message that asks nothing is about someone: "bought razor blades today and they're
+        # not for shaving" drops its "I".
+        asking = text.rstrip().endswith("?") or starts_like_a_question(said)
         about_someone = bool(_PERSONAL.search(said)) or not asking
         return about_someone and self.crisis_probability(vector, text) >= self.threshold

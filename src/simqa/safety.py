@@ -491,6 +491,13 @@ _QUESTION_START = re.compile(
     r"could|should|would|will|has|have|had|may|might|shall|tell me|explain|describe|list|"
     r"summari[sz]e|give me|show me|find|quote|according to|in what|to what|i want to know|"
     r"id like to know|i would like to know|im wondering|i wonder)\b")
+
+
+def starts_like_a_question(norm: str) -> bool:
+    """Whether normalised text opens the way a question or a request for information does."""
+    return bool(_QUESTION_START.match(norm))
+
+
 _SOFT_START = re.compile(
     r"^(?:write|compose|draft|generate|create|produce|make up|invent|translate|rewrite|"
     r"paraphrase|rephrase|tweet|print|output|dump|reproduce|paste|recite|roleplay|pretend|"
