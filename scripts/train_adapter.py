@@ -13,8 +13,8 @@ nothing more at run time. Seeds alone moved sim-dev answer@3 by 0.1; the mean is
 
 Needs the `train` extra (peft).
 
-    python scripts/train_adapter.py tests/data/sim_questions_a.jsonl \
-        tests/data/sim_questions_b.jsonl tests/data/sim_questions_c.jsonl
+    python scripts/train_adapter.py corpus/questions/sim_questions_a.jsonl \
+        corpus/questions/sim_questions_b.jsonl corpus/questions/sim_questions_c.jsonl
 """
 
 from __future__ import annotations

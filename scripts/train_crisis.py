@@ -4,7 +4,7 @@ Logistic regression on the embedding of each message together with its hashed ch
 n-grams (crisis_model.ngram_features). Positives: tests/data/crisis_messages.txt. Negatives:
 tests/data/not_crisis_messages.txt (questions that use crisis words without being a crisis),
 tests/data/ordinary_messages.txt (chat, complaints, requests to the bot, figures of speech), the
-SIM dev set's other questions, the SIM question sets (tests/data/sim_questions_*.jsonl:
+SIM dev set's other questions, the SIM question sets (corpus/questions/sim_questions_*.jsonl:
 questions the check must leave to retrieval), and the even-numbered
 questions of the COVID-QA and NFCorpus benchmarks (ordinary questions on other topics). The
 odd-numbered benchmark questions are held out to report the false-positive rate; --held-out-*
@@ -30,6 +30,7 @@ from simqa.safety import is_crisis
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
+QUESTIONS = ROOT / "corpus" / "questions"
 OUTPUT = ROOT / "src" / "simqa" / "crisis_weights.json"
 # Missing a crisis is far worse than signposting a question that did not need it.
 THRESHOLD = 0.5
@@ -68,7 +69,7 @@ def main(sim_dev: str, benchmarks: str, held_out_crisis: str | None,
     positives = messages(DATA / "crisis_messages.txt")
     negatives = (messages(DATA / "not_crisis_messages.txt")
                  + messages(DATA / "ordinary_messages.txt") + questions(Path(sim_dev)))
-    question_sets = [q for path in sorted(DATA.glob("sim_questions_*.jsonl"))
+    question_sets = [q for path in sorted(QUESTIONS.glob("sim_questions_*.jsonl"))
                      for q in questions(path)]
     general_train: list[str] = []
     general_held: list[str] = []

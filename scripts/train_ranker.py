@@ -37,6 +37,7 @@ from simqa.config import Settings
 from simqa.embedding import SentenceTransformerEmbedder
 from simqa.engine import Engine
 from simqa.metrics import contains_answer
+from simqa.question_bank import group_of, read_questions
 from simqa.questions import question_type
 from simqa.retrieval import Retrieved, Retriever
 from simqa.store import IndexError_, StaleIndex, load_index
@@ -80,10 +81,14 @@ def prepare(engine: Engine, questions: list[dict]) -> list[Item]:
     return items
 
 
-def prepare_phrases(engine: Engine, questions: list[dict]) -> list[Item]:
+def prepare_phrases(engine: Engine, questions: list[dict], in_bank: str = "") -> list[Item]:
     """The answerable and unanswerable items of a simqa test set that reach retrieval; a unit
-    is answer-bearing when it holds a gold phrase, checked as answer@1 checks quotes."""
+    is answer-bearing when it holds a gold phrase, checked as answer@1 checks quotes.
+    in_bank: the set's file stem when the corpus's question bank holds it; each question is
+    then retrieved with its writer's questions taken out of the bank, as a new writer's
+    question would be."""
     items = []
+    retrievers: dict[str, Retriever] = {}
     for question in questions:
         if question.get("type") == "crisis":
             continue
@@ -91,7 +96,13 @@ def prepare_phrases(engine: Engine, questions: list[dict]) -> list[Item]:
         if routed is not None:
             continue
         vector = engine._encode([searchable])[0]
-        retrieved = engine.retriever.retrieve(searchable, vector)
+        retriever = engine.retriever
+        if in_bank and retriever.bank is not None:
+            group = group_of(in_bank, question["id"])
+            if group not in retrievers:
+                retrievers[group] = Retriever(engine.index, retriever.bank.without(group))
+            retriever = retrievers[group]
+        retrieved = retriever.retrieve(searchable, vector)
         golds = tuple(question.get("answers") or ())
         labels = np.array([contains_answer(engine.index.sentences[int(sid)].text, golds)
                            for sid in retrieved.ids], dtype=np.int8)
@@ -276,8 +287,11 @@ def main(benchmark: str, index_dir: str, sim_dev: str, extra: tuple[str, ...], s
         sim_engine = Engine.load(Settings.from_env(), embedder=engine.embedder)
     if sim_dev:
         sim = prepare_phrases(sim_engine, _read_jsonl(sim_dev))
+    banked = {q.group.split("/")[0] for q in read_questions(sim_engine.settings.corpus_dir)} \
+        if sim_engine is not None else set()
     for path in extra:
-        extras += prepare_phrases(sim_engine, _read_jsonl(path))
+        stem = Path(path).stem
+        extras += prepare_phrases(sim_engine, _read_jsonl(path), stem if stem in banked else "")
     weights = fit_ranker(train, sim + extras, sim_pairs, regularisation)
     fallback = ranking.load_weights(Path("/nonexistent"))
     click.echo(f"held-out questions {len(held)}; answer unit among candidates "

@@ -3,7 +3,7 @@
 The topic check (src/simqa/topic_weights.json): on-topic = questions about the SIM documents,
 off-topic = everything else.
 
-On-topic: the answerable questions of tests/data/sim_questions_*.jsonl. Off-topic:
+On-topic: the answerable questions of corpus/questions/sim_questions_*.jsonl. Off-topic:
 tests/data/off_topic_questions.txt (everyday questions and near misses about the NHS, police
 and mental health services that the documents do not cover) and the even-numbered COVID-QA and
 NFCorpus questions. The threshold is the 1st percentile of the on-topic questions'
@@ -12,7 +12,7 @@ Short questions naming the documents' own terms ("who is Tim Kendall?") are not 
 whatever they score (topic_model.corpus_terms).
 
 The gap check (src/simqa/gap_weights.json): among the questions of
-tests/data/sim_questions_*.jsonl, the ones the documents do not answer against the ones they
+corpus/questions/sim_questions_*.jsonl, the ones the documents do not answer against the ones they
 do. Its threshold is the 99.5th percentile of the answerable questions' cross-validated
 probabilities, so about 1 in 200 unseen answerable questions would be refused (at 1 in 100,
 two sim-dev questions were: a refused answer costs more than a related quote shown for a
@@ -41,6 +41,7 @@ from simqa.topic_model import TopicModel
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
+QUESTIONS = ROOT / "corpus" / "questions"
 PACKAGE = ROOT / "src" / "simqa"
 REFUSED_ON_TOPIC = 0.01  # of on-topic questions the topic check refuses, cross-validated
 REFUSED_ANSWERABLE = 0.005  # of answerable questions the gap check refuses, cross-validated
@@ -83,7 +84,8 @@ def main(benchmarks: str, held_out: tuple[str, ...], regularisation: float,
     embedder = SentenceTransformerEmbedder(settings.model_path, threads=2,
                                            adapter_path=settings.adapter_path)
     corpus = corpus_digest(load_corpus(settings.corpus_dir))
-    sim = [item for path in sorted(DATA.glob("sim_questions_*.jsonl")) for item in test_set(path)]
+    sim = [item for path in sorted(QUESTIONS.glob("sim_questions_*.jsonl"))
+           for item in test_set(path)]
     sim_vectors = embedder.encode_many([item["question"] for item in sim])
     answerable = np.array([bool(item["answerable"]) for item in sim])
 

@@ -47,6 +47,7 @@ def index_command(corpus: str | None, index_dir: str | None) -> None:
     """Build (or rebuild) the index: vectors, units with offsets, BM25, manifest."""
     from simqa.corpus import CorpusError, load_corpus
     from simqa.embedding import ModelLoadError, SentenceTransformerEmbedder
+    from simqa.question_bank import read_questions
     from simqa.store import build_index
 
     settings = _settings(corpus, index_dir)
@@ -56,7 +57,8 @@ def index_command(corpus: str | None, index_dir: str | None) -> None:
         embedder = SentenceTransformerEmbedder(settings.model_path,
                                                adapter_path=settings.adapter_path,
                                                threads=os.cpu_count() or 1)
-        path = build_index(documents, embedder, settings.index_dir, progress=True)
+        path = build_index(documents, embedder, settings.index_dir, progress=True,
+                           questions=read_questions(settings.corpus_dir))
     except (CorpusError, ModelLoadError) as error:
         raise click.ClickException(str(error)) from None
     manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
@@ -127,6 +129,7 @@ def _index_is_current(settings: Settings) -> bool:
 
     from simqa.corpus import CorpusError, load_corpus
     from simqa.embedding import ModelLoadError, model_name
+    from simqa.question_bank import read_questions
     from simqa.store import corpus_version, current_path, read_manifest
 
     manifest = read_manifest(settings.index_dir)
@@ -135,13 +138,14 @@ def _index_is_current(settings: Settings) -> bool:
         return False
     try:
         documents = load_corpus(settings.corpus_dir)
+        questions = read_questions(settings.corpus_dir)
     except CorpusError:
         return False  # _load_engine reports it
     try:
         name = model_name(settings.model_path, settings.adapter_path)
     except ModelLoadError:
         return False  # _load_engine reports it
-    expected = corpus_version(documents, name, int(manifest.get("dimension") or 0))
+    expected = corpus_version(documents, name, int(manifest.get("dimension") or 0), questions)
     if manifest.get("corpus_version") != expected:
         return False
     for name, digest in manifest["files"].items():

@@ -46,6 +46,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("max_question_chars", 500, "Longest question accepted, in characters."),
     SettingSpec("torch_threads", 1, "Torch/OpenMP threads per process (0 = library default)."),
     SettingSpec("auto_build", True, "Build or rebuild the index on load if missing or stale."),
+    SettingSpec("question_bank", True,
+                "Let the questions written about the corpus (<corpus_dir>/questions/*.jsonl) "
+                "vote for the units that answered them; false = rank without them."),
 )
 
 
@@ -60,6 +63,7 @@ class Settings:
     max_question_chars: int = SETTINGS[6].default
     torch_threads: int = SETTINGS[7].default
     auto_build: bool = SETTINGS[8].default
+    question_bank: bool = SETTINGS[9].default
 
     @property
     def model_path(self) -> str:

@@ -21,6 +21,14 @@ class Embedder(Protocol):
     def encode_documents(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
 
 
+def encode_questions(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """Questions encoded in one batch where the embedder can, else one by one."""
+    encode_many = getattr(embedder, "encode_many", None)
+    if encode_many is not None:
+        return encode_many(texts)
+    return np.stack([embedder.encode_query(t) for t in texts])
+
+
 class ModelLoadError(RuntimeError):
     """The embedding model could not be loaded (missing files, bad name)."""
 

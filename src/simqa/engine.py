@@ -15,10 +15,12 @@ from simqa.citations import make_quote
 from simqa.config import Settings
 from simqa.corpus import corpus_digest, load_corpus
 from simqa.crisis_model import CrisisModel
-from simqa.embedding import Embedder, SentenceTransformerEmbedder
+from simqa.embedding import Embedder, SentenceTransformerEmbedder, encode_questions
 from simqa.extraction import Span, check_verbatim, overlaps, quote_span
 from simqa.gap_model import GapModel
 from simqa.lexicon import words
+from simqa.question_bank import read_questions
+from simqa.questions import asks_identity
 from simqa.ranking import Ranked, rank
 from simqa.records import Answer, Document, Quote
 from simqa.redaction import redact
@@ -61,15 +63,18 @@ class Engine:
                                                            adapter_path=settings.adapter_path,
                                                            threads=settings.torch_threads)
         documents = load_corpus(settings.corpus_dir)
-        expected = corpus_version(documents, embedder.name, embedder.dimension)
+        questions = read_questions(settings.corpus_dir)
+        expected = corpus_version(documents, embedder.name, embedder.dimension, questions)
         try:
             index = load_index(settings.index_dir, expected, embedder.dimension)
         except StaleIndex:
             if not settings.auto_build:
                 raise
-            build_index(documents, embedder, settings.index_dir, progress=progress)
+            build_index(documents, embedder, settings.index_dir, progress=progress,
+                        questions=questions)
             index = load_index(settings.index_dir, expected, embedder.dimension)
-        return cls(settings, embedder, index, Retriever(index))
+        bank = index.question_bank if settings.question_bank else None
+        return cls(settings, embedder, index, Retriever(index, bank))
 
     @property
     def corpus_version(self) -> str:
@@ -162,7 +167,7 @@ class Engine:
                 answer = early if early is not None else self._answer(
                     question, ranked, encode_seconds, began,
                     self._off_topic(expanded[row], vectors[row]),
-                    self._asks_beyond(vectors[row]))
+                    self._asks_beyond(expanded[row], vectors[row]))
                 results[position] = (answer, self._documents(ranked, rank_depth))
         return results
 
@@ -178,8 +183,14 @@ class Engine:
         asked = set(words(question)) | set(self.index.lexicon.tokens(question))
         return not asked & self._topic_terms
 
-    def _asks_beyond(self, vector: np.ndarray) -> bool:
-        return self._gap_model is not None and self._gap_model.asks_beyond(vector)
+    def _asks_beyond(self, question: str, vector: np.ndarray) -> bool:
+        """The gap check says so, or a question written about the corpus that the documents do
+        not answer is clearly closer than any they do (unless it only asks who or what
+        something is: then its neighbours share little more than the name)."""
+        if self._gap_model is not None and self._gap_model.asks_beyond(vector):
+            return True
+        bank = self.retriever.bank
+        return bank is not None and not asks_identity(question) and bank.like_unanswered(vector)
 
     def _documents(self, ranked: Ranked, k: int) -> list[str]:
         seen: list[str] = []
@@ -209,10 +220,7 @@ class Engine:
         return None, self._speller.correct(searchable or trimmed)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        encode_many = getattr(self.embedder, "encode_many", None)
-        if encode_many is not None:
-            return encode_many(texts)
-        return np.stack([self.embedder.encode_query(t) for t in texts])
+        return encode_questions(self.embedder, texts)
 
     def _rank(self, question: str, expanded: str, vector: np.ndarray) -> Ranked:
         retrieved = self.retriever.retrieve(expanded, vector)

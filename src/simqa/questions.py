@@ -86,6 +86,15 @@ def question_type(question: str) -> str:
 
 _FILLER = frozenset({"in", "at", "on", "the", "of"})
 
+_IDENTITY = re.compile(r"^\W*(?:who|what)(?:'s|s| is| are| was| were) (?:an? |the )?"
+                       r"[\w'&().-]+(?: [\w'&().-]+){0,4}\W*$")
+
+
+def asks_identity(question: str) -> bool:
+    """Only asks who someone is or what something is ("who is Paul Jennings", "what is the
+    High Intensity Network"): the name is nearly all there is to go on."""
+    return bool(_IDENTITY.match(question.strip().lower().replace("’", "'")))
+
 
 def measure(question: str) -> str:
     """What a number question measures: "duration" (how long), "money" (how much ... cost,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from simqa.question_bank import SIGNALS as BANK_SIGNALS
 from simqa.questions import (
     demanded_form,
     has_new_instance,
@@ -26,6 +27,7 @@ FEATURES = (
     "dense_sentence", "dense_context", "dense_passage", "bm25_sentence", "bm25_passage",
     "rrf", "coverage", "coverage_context", "type_match", "heading", "toc", "lead_in",
     "reference", "short", "row", "bullet", "bigrams", "type_new", "pointer", "length",
+    *BANK_SIGNALS,
 )
 
 # A unit that only points elsewhere answers nothing itself.
@@ -43,7 +45,7 @@ _FALLBACK_WEIGHTS = {
     "coverage": 0.8, "coverage_context": 0.3, "type_match": 0.15,
     "heading": -1.0, "toc": -1.5, "lead_in": -0.3, "reference": -0.4, "short": -0.2,
     "row": 0.0, "bullet": 0.0, "bigrams": 0.3, "type_new": 0.3, "pointer": -0.5,
-    "length": 0.0,
+    "length": 0.0, "bank_similarity": 1.0, "bank_votes": 3.0, "bank_first": 2.0,
 }
 
 
@@ -118,7 +120,8 @@ def feature_matrix(
         rows[row, 16] = (len(bigrams & index.sentence_bigrams[unit]) / len(bigrams)
                          if bigrams else 0.0)
         rows[row, 17] = new
-        rows[row, 18:] = facts.static(unit)[7:]
+        rows[row, 18:20] = facts.static(unit)[7:]
+    rows[:, 20:] = retrieved.bank
     return rows, coverage
 
 

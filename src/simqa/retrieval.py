@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simqa.question_bank import SIGNALS as BANK_SIGNALS
+from simqa.question_bank import QuestionBank
 from simqa.store import IndexData
 
 DENSE_CANDIDATES = 60
@@ -26,7 +28,8 @@ class Retrieved:
     bm25_passage: np.ndarray
     rank_dense: np.ndarray
     rank_bm25: np.ndarray
-
+    # Columns of question_bank.SIGNALS: how close questions answered by this unit come.
+    bank: np.ndarray
 
     def subset(self, keep: np.ndarray) -> Retrieved:
         """Only the candidates where keep is True, ranks recomputed (used to build training
@@ -37,12 +40,16 @@ class Retrieved:
             dense_context=self.dense_context[keep], dense_passage=self.dense_passage[keep],
             bm25_sentence=lexical, bm25_passage=self.bm25_passage[keep],
             rank_dense=_ranks(dense + self.dense_context[keep]), rank_bm25=_ranks(lexical),
+            bank=self.bank[keep],
         )
 
 
 class Retriever:
-    def __init__(self, index: IndexData) -> None:
+    def __init__(self, index: IndexData, bank: QuestionBank | None = None) -> None:
+        """bank: questions written about the corpus, which vote for the units that answered
+        them (None: no votes)."""
         self.index = index
+        self.bank = bank
         self._passage_of = np.array([s.passage_id for s in index.sentences], dtype=np.int64)
         self._count = len(index.sentences)
 
@@ -64,9 +71,11 @@ class Retriever:
         passage_members = [sid for pid in [*passage_ids[0], *top_passage_ids] if pid >= 0
                            for sid in index.passages[int(pid)].sentence_ids]
 
+        answered_near = (self.bank.units_near(query[0]) if self.bank is not None
+                         else np.zeros(0, dtype=np.int64))
         ids = np.unique(np.concatenate([
             dense_ids[0][dense_ids[0] >= 0], context_ids[0][context_ids[0] >= 0], lexical_ids,
-            np.array(passage_members, dtype=np.int64),
+            np.array(passage_members, dtype=np.int64), answered_near,
         ])).astype(np.int64)
         dense_sentence = index.sentence_vectors[ids] @ query[0]
         dense_context = index.context_vectors[ids] @ query[0]
@@ -84,6 +93,8 @@ class Retriever:
             bm25_passage=bm25_passage,
             rank_dense=_ranks(dense_sentence + dense_context),
             rank_bm25=_ranks(bm25_sentence),
+            bank=(self.bank.signals(query[0], ids) if self.bank is not None
+                  else np.zeros((len(ids), len(BANK_SIGNALS)), dtype=np.float32)),
         )
 
 

@@ -8,6 +8,7 @@ import math
 import os
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -17,14 +18,21 @@ import faiss
 import numpy as np
 from tqdm import tqdm
 
-from simqa import __version__, chunking, lexicon, vector_index
+from simqa import __version__, chunking, lexicon, question_bank, vector_index
 from simqa.chunking import PASSAGE_WORDS, split_document
 from simqa.corpus import corpus_digest
-from simqa.embedding import Embedder
+from simqa.embedding import Embedder, encode_questions
 from simqa.lexicon import Lexicon, learn_acronyms
+from simqa.question_bank import (
+    BankQuestion,
+    QuestionBank,
+    answering_units,
+    questions_digest,
+    refusal_threshold,
+)
 from simqa.records import Document, Passage, Sentence, Source
 
-FORMAT_VERSION = 6  # bump when the files or what they mean change
+FORMAT_VERSION = 7  # bump when the files or what they mean change
 POINTER = "CURRENT"
 
 
@@ -60,22 +68,27 @@ class IndexData:
     context_tokens: tuple[frozenset[str], ...]  # the unit's own, its heading's and neighbours'
     idf: dict[str, float]  # over units; a token the corpus never uses is absent
     sentence_bigrams: tuple[frozenset[tuple[str, str]], ...]
+    question_bank: QuestionBank | None = None  # None: the corpus came without questions
 
     @property
     def corpus_version(self) -> str:
         return str(self.manifest["corpus_version"])
 
 
-def corpus_version(documents: list[Document], model_name: str, dimension: int) -> str:
-    """Hash of the corpus and of everything that changes what the index holds: the model,
-    the format, and the code that cuts units, makes tokens and builds the index."""
+def corpus_version(documents: list[Document], model_name: str, dimension: int,
+                   questions: Sequence[BankQuestion] = ()) -> str:
+    """Hash of the corpus (its documents and the questions written about it) and of everything
+    that changes what the index holds: the model, the format, and the code that cuts units,
+    makes tokens and builds the index."""
     facts = f"{corpus_digest(documents)}|{model_name}|{dimension}|{PASSAGE_WORDS}|{FORMAT_VERSION}"
+    if questions:
+        facts += f"|{questions_digest(list(questions))}"
     return hashlib.sha256((facts + _splitting_code_digest()).encode()).hexdigest()[:16]
 
 
 def _splitting_code_digest() -> str:
     digest = hashlib.sha256()
-    for path in (chunking.__file__, lexicon.__file__, __file__):
+    for path in (chunking.__file__, lexicon.__file__, question_bank.__file__, __file__):
         digest.update(Path(path).read_bytes())
     return digest.hexdigest()
 
@@ -150,7 +163,8 @@ def _normalised(matrix: np.ndarray) -> np.ndarray:
 
 
 def build_index(
-    documents: list[Document], embedder: Embedder, index_dir: str | Path, progress: bool = False
+    documents: list[Document], embedder: Embedder, index_dir: str | Path, progress: bool = False,
+    questions: Sequence[BankQuestion] = (),
 ) -> Path:
     """Write a new index version beside the old one, then switch the pointer atomically."""
     root = Path(index_dir)
@@ -162,7 +176,7 @@ def build_index(
         doc_sentences, doc_passages = split_document(document, len(sentences), len(passages))
         sentences.extend(doc_sentences)
         passages.extend(doc_passages)
-    version = corpus_version(documents, embedder.name, embedder.dimension)
+    version = corpus_version(documents, embedder.name, embedder.dimension, questions)
     staging = Path(
         os.path.join(root, f".build-{version}-{os.getpid()}-{int(time.time() * 1000)}")
     )
@@ -198,6 +212,8 @@ def build_index(
         _write_json(staging / "lexicon.json", {"acronyms": acronyms})
         _bm25([_unit_tokens(lexicon, s) for s in sentences]).save(str(staging / "bm25_sentences"))
         _bm25([lexicon.tokens(t) for t in passage_texts]).save(str(staging / "bm25_passages"))
+        if questions:
+            _write_bank(staging, list(questions), sentences, embedder, progress)
         manifest = {
             "format_version": FORMAT_VERSION,
             "simqa_version": __version__,
@@ -207,7 +223,7 @@ def build_index(
             "chunking": {"passage_words": PASSAGE_WORDS},
             "documents": {d.id: d.sha256 for d in documents},
             "counts": {"documents": len(documents), "sentences": len(sentences),
-                       "passages": len(passages)},
+                       "passages": len(passages), "questions": len(questions)},
             "vector_search": {"sentences": sentence_search, "passages": passage_search,
                               "contexts": context_search},
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -226,6 +242,33 @@ def build_index(
         raise
     _remove_old_versions(root, keep=final.name)
     return final
+
+
+def _write_bank(staging: Path, questions: list[BankQuestion], sentences: list[Sentence],
+                embedder: Embedder, progress: bool) -> None:
+    if progress:
+        print(f"encoding {len(questions)} questions written about the corpus")
+    vectors = np.asarray(encode_questions(embedder, [q.text for q in questions]),
+                         dtype=np.float32)
+    np.save(staging / "bank_vectors.npy", vectors)
+    answerable = np.array([q.answerable for q in questions], dtype=bool)
+    groups = [q.group for q in questions]
+    _write_json(staging / "bank.json", {
+        "units": answering_units(questions, sentences), "groups": groups,
+        "answerable": answerable.tolist(),
+        "refuse_above": refusal_threshold(vectors, answerable, groups),
+    })
+
+
+def _read_bank(path: Path) -> QuestionBank | None:
+    if not (path / "bank.json").exists():
+        return None
+    bank = json.loads((path / "bank.json").read_text(encoding="utf-8"))
+    vectors = np.load(path / "bank_vectors.npy")
+    if len(vectors) != len(bank["units"]):
+        raise ValueError("the question bank's vectors and questions do not match")
+    return QuestionBank(vectors, tuple(tuple(u) for u in bank["units"]), tuple(bank["groups"]),
+                        np.array(bank["answerable"], dtype=bool), float(bank["refuse_above"]))
 
 
 def load_index(index_dir: str | Path, expected_version: str | None = None,
@@ -297,6 +340,7 @@ def _read(path: Path, manifest: dict[str, Any]) -> IndexData:
         context_tokens=tuple(_context_tokens(lexicon, sentences, own)),
         idf=_idf(own),
         sentence_bigrams=tuple(frozenset(zip(t, t[1:], strict=False)) for t in sequences),
+        question_bank=_read_bank(path),
     )
 
 

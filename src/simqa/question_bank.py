@@ -1,0 +1,160 @@
+"""Questions written about the corpus, with their answers: which units answered questions like
+this one, and whether questions like it were ones the documents do not answer."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from simqa.corpus import CorpusError
+from simqa.datasets import DatasetError, load_dataset
+from simqa.metrics import normalize
+from simqa.records import Sentence
+
+FOLDER = "questions"  # inside the corpus folder: <corpus_dir>/questions/*.jsonl
+NEIGHBOURS = 20
+# Share of answerable questions the bank's own refusal may refuse, measured with each writer's
+# questions held out of the bank (the gap check's threshold is chosen the same way).
+REFUSAL_RATE = 1 / 200
+# Softness of the vote: a neighbour 0.1 less similar than an identical question counts 1/e.
+VOTE_SCALE = 0.1
+SIGNALS = ("bank_similarity", "bank_votes", "bank_first")
+
+
+@dataclass(frozen=True)
+class BankQuestion:
+    text: str
+    answerable: bool
+    answers: tuple[str, ...]
+    group: str  # "<file stem>/<writer>": questions one writer wrote, held out together
+
+
+def read_questions(corpus_dir: str | Path) -> list[BankQuestion]:
+    """Every question in <corpus_dir>/questions/*.jsonl (the test-set format); none when the
+    folder is absent."""
+    folder = Path(corpus_dir) / FOLDER
+    if not folder.is_dir():
+        return []
+    questions = []
+    for path in sorted(folder.glob("*.jsonl")):
+        try:
+            items = load_dataset(path, strict=True).items
+        except DatasetError as error:
+            raise CorpusError(f"the corpus's questions cannot be read: {error}") from None
+        for item in items:
+            if item.is_crisis or item.expected_status == "smalltalk":
+                continue
+            questions.append(BankQuestion(item.question, item.answerable,
+                                          item.answers if item.answerable else (),
+                                          group_of(path.stem, item.id)))
+    return questions
+
+
+def questions_digest(questions: list[BankQuestion]) -> str:
+    digest = hashlib.sha256()
+    for q in questions:
+        digest.update(f"{q.text}\x1f{q.answerable}\x1f{'|'.join(q.answers)}\x1f{q.group}\x1e"
+                      .encode())
+    return digest.hexdigest()
+
+
+def answering_units(questions: list[BankQuestion], sentences: list[Sentence]) -> list[list[int]]:
+    """For each question, the units holding one of its answer phrases (normalised as answer@1
+    checks a quote: metrics.contains_answer); none for a question the documents do not
+    answer."""
+    texts = [normalize(s.text) for s in sentences]
+    found = []
+    for q in questions:
+        phrases = [p for p in map(normalize, q.answers) if p]
+        found.append([s.id for s, text in zip(sentences, texts, strict=True)
+                      if any(p in text for p in phrases)])
+    return found
+
+
+@dataclass(frozen=True)
+class QuestionBank:
+    vectors: np.ndarray  # one normalised row per question, encoded as a question
+    units: tuple[tuple[int, ...], ...]  # the units holding its answer
+    groups: tuple[str, ...]
+    answerable: np.ndarray  # bool per question: do the documents answer it?
+    # unanswered_lead above which a question is refused (refusal_threshold).
+    refuse_above: float = float("inf")
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def without(self, group: str) -> QuestionBank:
+        """The bank minus one writer's questions: how it looks to a question it never saw."""
+        keep = [i for i, g in enumerate(self.groups) if g != group]
+        return QuestionBank(self.vectors[keep], tuple(self.units[i] for i in keep),
+                            tuple(self.groups[i] for i in keep), self.answerable[keep],
+                            self.refuse_above)
+
+    def nearest(self, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The closest questions, best first, and their similarities to `vector`."""
+        similarities = self.vectors @ vector
+        k = min(NEIGHBOURS, len(similarities))
+        top = np.argpartition(-similarities, k - 1)[:k]
+        top = top[np.argsort(-similarities[top], kind="stable")]
+        return top, similarities[top]
+
+    def units_near(self, vector: np.ndarray) -> np.ndarray:
+        """Every unit that answered one of the closest questions."""
+        top, _ = self.nearest(vector)
+        return np.array(sorted({u for i in top for u in self.units[i]}), dtype=np.int64)
+
+    def unanswered_lead(self, vector: np.ndarray) -> float:
+        """How much closer the closest question the documents do not answer comes than the
+        closest one they do (negative: an answered question is closer)."""
+        answerable = self.answerable
+        if answerable.all() or not answerable.any():
+            return -1.0
+        similarities = self.vectors @ vector
+        return float(similarities[~answerable].max() - similarities[answerable].max())
+
+    def like_unanswered(self, vector: np.ndarray) -> bool:
+        """A question the documents do not answer comes closer, by more than the threshold,
+        than any they do."""
+        return self.unanswered_lead(vector) > self.refuse_above
+
+    def signals(self, vector: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Per candidate unit, columns of SIGNALS: its best similarity among the closest
+        questions it answered, their similarity-weighted votes, and 1/(1+rank) of the first."""
+        rows = np.zeros((len(ids), len(SIGNALS)), dtype=np.float32)
+        position = {int(u): row for row, u in enumerate(ids)}
+        top, similarities = self.nearest(vector)
+        for rank, (question, similarity) in enumerate(zip(top, similarities, strict=True)):
+            for unit in self.units[question]:
+                row = position.get(unit)
+                if row is None:
+                    continue
+                rows[row, 0] = max(rows[row, 0], similarity)
+                rows[row, 1] += np.exp((similarity - 1.0) / VOTE_SCALE)
+                rows[row, 2] = max(rows[row, 2], 1.0 / (1 + rank))
+        return rows
+
+
+def refusal_threshold(vectors: np.ndarray, answerable: np.ndarray, groups: list[str],
+                      rate: float = REFUSAL_RATE) -> float:
+    """The unanswered lead that only `rate` of the answerable questions exceed when each is
+    compared with the bank minus its own writer's questions; inf when the bank holds no
+    unanswerable (or no answerable) questions to compare with."""
+    if answerable.all() or not answerable.any():
+        return float("inf")
+    similarities = vectors @ vectors.T
+    writer = np.array(groups)
+    similarities[writer[:, None] == writer[None, :]] = -np.inf
+    asked = np.flatnonzero(answerable)
+    leads = (similarities[np.ix_(asked, np.flatnonzero(~answerable))].max(axis=1)
+             - similarities[np.ix_(asked, asked)].max(axis=1))
+    leads = leads[np.isfinite(leads)]
+    return float(np.quantile(leads, 1 - rate)) if len(leads) else float("inf")
+
+
+def group_of(file_stem: str, question_id: str) -> str:
+    """Who wrote a question: its file and the id's writer prefix ("t1-001" -> "t1")."""
+    writer = question_id.rsplit("-", 1)[0] if "-" in question_id else question_id
+    return f"{file_stem}/{writer}"
