@@ -109,3 +109,28 @@ def test_a_malformed_questions_file_is_a_clear_error(tmp_path):
     (tmp_path / FOLDER / "bad.jsonl").write_text('{"question": \n', encoding="utf-8")
     with pytest.raises(CorpusError, match=r"bad\.jsonl:1"):
         read_questions(tmp_path)
+
+
+def test_eval_warns_when_test_questions_are_in_the_bank(tmp_path):
+    from click.testing import CliRunner
+
+    from simqa.eval_cli import eval_command
+
+    corpus = tmp_path / "corpus"
+    (corpus / FOLDER).mkdir(parents=True)
+    (corpus / "alpha.txt").write_text("The alpha programme was launched in Leeds in 2019.\n",
+                                      encoding="utf-8")
+    known = {"id": "w1-001", "question": "Where was alpha launched?", "answerable": True,
+             "answers": ["launched in Leeds"]}
+    (corpus / FOLDER / "set.jsonl").write_text(json.dumps(known) + "\n", encoding="utf-8")
+    unseen = {**known, "id": "t-1", "question": "In which year did alpha start?",
+              "answers": ["2019"]}
+    tests = tmp_path / "test.jsonl"
+    tests.write_text("\n".join(json.dumps(q) for q in (known, unseen)) + "\n", encoding="utf-8")
+    report = tmp_path / "run.json"
+    result = CliRunner().invoke(eval_command, [
+        str(tests), "--corpus", str(corpus), "--index-dir", str(tmp_path / "index"),
+        "--json", str(report), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "1 of 2 questions are in the corpus's question bank" in result.output
+    assert json.loads(report.read_text())["meta"]["questions_in_bank"] == 1

@@ -170,6 +170,8 @@ def eval_command(dataset: str, corpus: str | None, index_dir: str | None, system
         "python": sys.version.split()[0], "platform": platform.platform(),
         "limit": limit, "batch_size": batch_size if system == "simqa" else 1,
     }
+    if system == "simqa":
+        meta["questions_in_bank"] = _warn_if_in_bank(data_set, settings)
     run = evaluate(subject, data_set, name=system, progress=not quiet,
                    threshold=settings.abstain_threshold if system == "simqa" else None,
                    corpus_dir=settings.corpus_dir, meta=meta, batch_size=batch_size)
@@ -203,6 +205,23 @@ def eval_command(dataset: str, corpus: str | None, index_dir: str | None, system
         sys.exit(1)
     if bounds:
         click.echo("all bounds hold: " + ", ".join(str(b) for b in bounds), err=True)
+
+
+def _warn_if_in_bank(data_set: Any, settings: Settings) -> int:
+    """How many test questions the question bank holds word for word (their figures are then
+    not held out); said on stderr when any."""
+    from simqa.metrics import normalize
+    from simqa.question_bank import read_questions
+
+    if not settings.question_bank:
+        return 0
+    known = {normalize(q.text) for q in read_questions(settings.corpus_dir)}
+    count = sum(normalize(item.question) in known for item in data_set.items)
+    if count:
+        click.echo(f"warning: {count} of {len(data_set.items)} questions are in the corpus's "
+                   f"question bank ({settings.corpus_dir}/questions/), so their figures are not "
+                   f"held out; SIMQA_QUESTION_BANK=false evaluates without it", err=True)
+    return count
 
 
 def _version() -> str:
