@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -101,31 +102,35 @@ class QuestionBank:
         top = top[np.argsort(-similarities[top], kind="stable")]
         return top, similarities[top]
 
-    def units_near(self, vector: np.ndarray) -> np.ndarray:
-        """Every unit that answered one of the closest questions."""
-        top, _ = self.nearest(vector)
-        return np.array(sorted({u for i in top for u in self.units[i]}), dtype=np.int64)
+    def units_of(self, questions: np.ndarray) -> np.ndarray:
+        """Every unit that answered one of these questions."""
+        return np.array(sorted({u for i in questions for u in self.units[i]}), dtype=np.int64)
 
     def unanswered_lead(self, vector: np.ndarray) -> float:
         """How much closer the closest question the documents do not answer comes than the
         closest one they do (negative: an answered question is closer)."""
-        answerable = self.answerable
-        if answerable.all() or not answerable.any():
+        answered, unanswered = self._split
+        if not len(answered) or not len(unanswered):
             return -1.0
-        similarities = self.vectors @ vector
-        return float(similarities[~answerable].max() - similarities[answerable].max())
+        return float((unanswered @ vector).max() - (answered @ vector).max())
+
+    @cached_property
+    def _split(self) -> tuple[np.ndarray, np.ndarray]:
+        """The vectors of the answerable questions and of the others, each contiguous."""
+        return (np.ascontiguousarray(self.vectors[self.answerable]),
+                np.ascontiguousarray(self.vectors[~self.answerable]))
 
     def like_unanswered(self, vector: np.ndarray) -> bool:
         """A question the documents do not answer comes closer, by more than the threshold,
         than any they do."""
         return self.unanswered_lead(vector) > self.refuse_above
 
-    def signals(self, vector: np.ndarray, ids: np.ndarray) -> np.ndarray:
-        """Per candidate unit, columns of SIGNALS: its best similarity among the closest
-        questions it answered, their similarity-weighted votes, and 1/(1+rank) of the first."""
+    def signals(self, top: np.ndarray, similarities: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Per candidate unit, columns of SIGNALS from the closest questions (`nearest`): its
+        best similarity among those it answered, their similarity-weighted votes, and
+        1/(1+rank) of the first."""
         rows = np.zeros((len(ids), len(SIGNALS)), dtype=np.float32)
         position = {int(u): row for row, u in enumerate(ids)}
-        top, similarities = self.nearest(vector)
         for rank, (question, similarity) in enumerate(zip(top, similarities, strict=True)):
             for unit in self.units[question]:
                 row = position.get(unit)

@@ -86,43 +86,34 @@ def feature_matrix(
     weights = {t: index.idf.get(t, ceiling) for t in query}
     total = sum(weights.values()) or 1.0
     long_forms = _long_forms_asked(retrieved.query_tokens, index) if qtype == "definition" else ()
-    bm25_s = _scale(retrieved.bm25_sentence)
-    bm25_p = _scale(retrieved.bm25_passage)
-    rows = np.zeros((len(retrieved.ids), len(FEATURES)), dtype=np.float32)
-    coverage = np.zeros(len(retrieved.ids), dtype=np.float32)
     facts = _facts(index)
     measured = measure(question)
+    count = len(retrieved.ids)
+    # Per-candidate values computed in Python, then written a column at a time.
+    cover, cover_context, typed, new, paired = (np.zeros(count, dtype=np.float32)
+                                                for _ in range(5))
+    static = np.zeros((count, len(_STATIC)), dtype=np.float32)
     for row, sid in enumerate(retrieved.ids):
         unit = int(sid)
-        sentence = index.sentences[unit]
-        own = index.sentence_tokens[unit]
-        context = index.context_tokens[unit]
-        cover = sum(weights[t] for t in query & own) / total
-        coverage[row] = cover
+        cover[row] = sum(weights[t] for t in query & index.sentence_tokens[unit]) / total
+        cover_context[row] = sum(weights[t] for t in query & index.context_tokens[unit]) / total
         if long_forms:
-            typed, new = _defines(sentence.text, long_forms), facts.offers(unit, qtype)
+            typed[row] = _defines(index.sentences[unit].text, long_forms)
+            new[row] = facts.offers(unit, qtype)
         else:
-            typed = facts.offers(unit, qtype)
-            new = (has_new_instance(facts.instances(unit, qtype, measured), question)
-                   if qtype in _INSTANCE_TYPES else typed)
-        rows[row, :9] = (
-            retrieved.dense_sentence[row],
-            retrieved.dense_context[row],
-            retrieved.dense_passage[row],
-            bm25_s[row],
-            bm25_p[row],
-            1.0 / (60 + retrieved.rank_dense[row]) + 1.0 / (60 + retrieved.rank_bm25[row]),
-            cover,
-            sum(weights[t] for t in query & context) / total,
-            typed,
-        )
-        rows[row, 9:16] = facts.static(unit)[:7]
-        rows[row, 16] = (len(bigrams & index.sentence_bigrams[unit]) / len(bigrams)
-                         if bigrams else 0.0)
-        rows[row, 17] = new
-        rows[row, 18:20] = facts.static(unit)[7:]
-    rows[:, 20:] = retrieved.bank
-    return rows, coverage
+            typed[row] = facts.offers(unit, qtype)
+            new[row] = (has_new_instance(facts.instances(unit, qtype, measured), question)
+                        if qtype in _INSTANCE_TYPES else typed[row])
+        if bigrams:
+            paired[row] = len(bigrams & index.sentence_bigrams[unit]) / len(bigrams)
+        static[row] = facts.static(unit)
+    rrf = 1.0 / (60 + retrieved.rank_dense) + 1.0 / (60 + retrieved.rank_bm25)
+    rows = np.column_stack([
+        retrieved.dense_sentence, retrieved.dense_context, retrieved.dense_passage,
+        _scale(retrieved.bm25_sentence), _scale(retrieved.bm25_passage), rrf, cover,
+        cover_context, typed, static[:, :7], paired, new, static[:, 7:], retrieved.bank,
+    ]).astype(np.float32)
+    return rows, cover
 
 
 def rank(question: str, retrieved: Retrieved, index: IndexData,

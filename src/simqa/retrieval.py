@@ -71,8 +71,10 @@ class Retriever:
         passage_members = [sid for pid in [*passage_ids[0], *top_passage_ids] if pid >= 0
                            for sid in index.passages[int(pid)].sentence_ids]
 
-        answered_near = (self.bank.units_near(query[0]) if self.bank is not None
-                         else np.zeros(0, dtype=np.int64))
+        answered_near = np.zeros(0, dtype=np.int64)
+        if self.bank is not None:
+            asked, closeness = self.bank.nearest(query[0])
+            answered_near = self.bank.units_of(asked)
         ids = np.unique(np.concatenate([
             dense_ids[0][dense_ids[0] >= 0], context_ids[0][context_ids[0] >= 0], lexical_ids,
             np.array(passage_members, dtype=np.int64), answered_near,
@@ -93,7 +95,7 @@ class Retriever:
             bm25_passage=bm25_passage,
             rank_dense=_ranks(dense_sentence + dense_context),
             rank_bm25=_ranks(bm25_sentence),
-            bank=(self.bank.signals(query[0], ids) if self.bank is not None
+            bank=(self.bank.signals(asked, closeness, ids) if self.bank is not None
                   else np.zeros((len(ids), len(BANK_SIGNALS)), dtype=np.float32)),
         )
 
