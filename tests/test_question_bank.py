@@ -134,3 +134,15 @@ def test_eval_warns_when_test_questions_are_in_the_bank(tmp_path):
     assert result.exit_code == 0, result.output
     assert "1 of 2 questions are in the corpus's question bank" in result.output
     assert json.loads(report.read_text())["meta"]["questions_in_bank"] == 1
+
+
+def test_the_gap_check_does_not_refuse_what_the_bank_knows_is_answered(engine):
+    """The gap check learns from a vector alone; known answered questions clearly closer than
+    any unanswered one override it."""
+    answerable = [q["question"] for q in _written() if q["answerable"]]
+    vectors = engine._encode(answerable)
+    bank = engine.index.question_bank
+    flagged = [q for q, v in zip(answerable, vectors, strict=True)
+               if engine._gap_model.asks_beyond(v) and bank.like_answered(v)]
+    assert flagged
+    assert [a.status for a in engine.ask_many(flagged)] == ["answered"] * len(flagged)

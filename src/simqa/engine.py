@@ -184,13 +184,18 @@ class Engine:
         return not asked & self._topic_terms
 
     def _asks_beyond(self, question: str, vector: np.ndarray) -> bool:
-        """The gap check says so, or a question written about the corpus that the documents do
-        not answer is clearly closer than any they do (unless it only asks who or what
-        something is: then its neighbours share little more than the name)."""
-        if self._gap_model is not None and self._gap_model.asks_beyond(vector):
-            return True
+        """Does the question ask for what the documents never say? The question bank decides
+        when it is clear: a question written about the corpus that the documents do not
+        answer comes clearly closer than any they do (unless this one only asks who or what
+        something is: then its neighbours share little more than the name), or one they do
+        answer comes clearly closer than any they do not. Otherwise the gap check decides."""
         bank = self.retriever.bank
-        return bank is not None and not asks_identity(question) and bank.like_unanswered(vector)
+        if bank is not None:
+            if bank.like_answered(vector):
+                return False
+            if not asks_identity(question) and bank.like_unanswered(vector):
+                return True
+        return self._gap_model is not None and self._gap_model.asks_beyond(vector)
 
     def _documents(self, ranked: Ranked, k: int) -> list[str]:
         seen: list[str] = []

@@ -81,8 +81,10 @@ class QuestionBank:
     units: tuple[tuple[int, ...], ...]  # the units holding its answer
     groups: tuple[str, ...]
     answerable: np.ndarray  # bool per question: do the documents answer it?
-    # unanswered_lead above which a question is refused (refusal_threshold).
+    # unanswered_lead above which a question is refused, and below which the bank vouches
+    # that the documents answer it (lead_thresholds).
     refuse_above: float = float("inf")
+    vouch_below: float = float("-inf")
 
     def __len__(self) -> int:
         return len(self.units)
@@ -92,7 +94,7 @@ class QuestionBank:
         keep = [i for i, g in enumerate(self.groups) if g != group]
         return QuestionBank(self.vectors[keep], tuple(self.units[i] for i in keep),
                             tuple(self.groups[i] for i in keep), self.answerable[keep],
-                            self.refuse_above)
+                            self.refuse_above, self.vouch_below)
 
     def nearest(self, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The closest questions, best first, and their similarities to `vector`."""
@@ -125,6 +127,11 @@ class QuestionBank:
         than any they do."""
         return self.unanswered_lead(vector) > self.refuse_above
 
+    def like_answered(self, vector: np.ndarray) -> bool:
+        """A question the documents answer comes closer, by more than the threshold, than any
+        they do not."""
+        return self.unanswered_lead(vector) < self.vouch_below
+
     def signals(self, top: np.ndarray, similarities: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """Per candidate unit, columns of SIGNALS from the closest questions (`nearest`): its
         best similarity among those it answered, their similarity-weighted votes, and
@@ -142,21 +149,22 @@ class QuestionBank:
         return rows
 
 
-def refusal_threshold(vectors: np.ndarray, answerable: np.ndarray, groups: list[str],
-                      rate: float = REFUSAL_RATE) -> float:
-    """The unanswered lead that only `rate` of the answerable questions exceed when each is
-    compared with the bank minus its own writer's questions; inf when the bank holds no
-    unanswerable (or no answerable) questions to compare with."""
+def lead_thresholds(vectors: np.ndarray, answerable: np.ndarray, groups: list[str],
+                    rate: float = REFUSAL_RATE) -> tuple[float, float]:
+    """Two unanswered leads, each question compared with the bank minus its own writer's
+    questions: the one only `rate` of the answerable questions exceed (above it, refuse), and
+    the one only `rate` of the unanswerable questions fall below (below it, the bank vouches
+    that the documents answer). (inf, -inf) when the bank lacks either kind."""
     if answerable.all() or not answerable.any():
-        return float("inf")
+        return float("inf"), float("-inf")
     similarities = vectors @ vectors.T
     writer = np.array(groups)
     similarities[writer[:, None] == writer[None, :]] = -np.inf
-    asked = np.flatnonzero(answerable)
-    leads = (similarities[np.ix_(asked, np.flatnonzero(~answerable))].max(axis=1)
-             - similarities[np.ix_(asked, asked)].max(axis=1))
-    leads = leads[np.isfinite(leads)]
-    return float(np.quantile(leads, 1 - rate)) if len(leads) else float("inf")
+    leads = similarities[:, ~answerable].max(axis=1) - similarities[:, answerable].max(axis=1)
+    asked, unasked = leads[answerable], leads[~answerable]
+    asked, unasked = asked[np.isfinite(asked)], unasked[np.isfinite(unasked)]
+    return (float(np.quantile(asked, 1 - rate)) if len(asked) else float("inf"),
+            float(np.quantile(unasked, rate)) if len(unasked) else float("-inf"))
 
 
 def group_of(file_stem: str, question_id: str) -> str:

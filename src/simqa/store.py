@@ -27,8 +27,8 @@ from simqa.question_bank import (
     BankQuestion,
     QuestionBank,
     answering_units,
+    lead_thresholds,
     questions_digest,
-    refusal_threshold,
 )
 from simqa.records import Document, Passage, Sentence, Source
 
@@ -256,7 +256,8 @@ def _write_bank(staging: Path, questions: list[BankQuestion], sentences: list[Se
     _write_json(staging / "bank.json", {
         "units": answering_units(questions, sentences), "groups": groups,
         "answerable": answerable.tolist(),
-        "refuse_above": refusal_threshold(vectors, answerable, groups),
+        **dict(zip(("refuse_above", "vouch_below"),
+                   lead_thresholds(vectors, answerable, groups), strict=True)),
     })
 
 
@@ -268,7 +269,8 @@ def _read_bank(path: Path) -> QuestionBank | None:
     if len(vectors) != len(bank["units"]):
         raise ValueError("the question bank's vectors and questions do not match")
     return QuestionBank(vectors, tuple(tuple(u) for u in bank["units"]), tuple(bank["groups"]),
-                        np.array(bank["answerable"], dtype=bool), float(bank["refuse_above"]))
+                        np.array(bank["answerable"], dtype=bool), float(bank["refuse_above"]),
+                        float(bank["vouch_below"]))
 
 
 def load_index(index_dir: str | Path, expected_version: str | None = None,
