@@ -164,3 +164,32 @@ def test_an_amount_the_documents_do_give_is_answered_with_it(engine):
     answer = engine.ask("How much funding did the Health Innovation Network commit to SIM?")
     assert answer.status == "answered"
     assert "£36 million" in answer.quotes[0].text
+
+
+def test_every_quote_is_one_to_three_whole_units_and_quotes_never_overlap(engine):
+    items = _dev_items()
+    units = engine.index.sentences
+    for answer in engine.ask_many([item["question"] for item in items]):
+        for quote in answer.quotes:
+            inside = [u for u in units if u.doc_id == quote.source_id
+                      and quote.start <= u.start and u.end <= quote.end]
+            assert 1 <= len(inside) <= 3, quote.text
+            assert inside[0].start == quote.start and inside[-1].end == quote.end
+        for i, a in enumerate(answer.quotes):
+            for b in answer.quotes[i + 1:]:
+                assert a.source_id != b.source_id or a.end <= b.start or b.end <= a.start
+
+
+def test_a_strong_unit_next_to_the_answer_joins_its_quote(engine):
+    from simqa.extraction import joined_span, quote_span
+
+    units, documents = engine.index.sentences, engine.index.documents
+    first = next(i for i in range(len(units) - 3)
+                 if len({units[j].doc_id for j in range(i, i + 4)}) == 1
+                 and all(units[j].kind == "sentence" for j in range(i, i + 4)))
+    one, two = (quote_span(units, documents, i) for i in (first, first + 1))
+    joined = joined_span(one, two, units, documents)
+    assert joined is not None and joined.sentence_ids == (first, first + 1)
+    assert joined.text == documents[joined.doc_id].text[joined.start:joined.end]
+    four = quote_span(units, documents, first + 3)
+    assert joined_span(one, four, units, documents) is None  # not consecutive

@@ -16,7 +16,7 @@ from simqa.config import Settings
 from simqa.corpus import corpus_digest, load_corpus
 from simqa.crisis_model import CrisisModel
 from simqa.embedding import Embedder, SentenceTransformerEmbedder, encode_questions
-from simqa.extraction import Span, check_verbatim, overlaps, quote_span
+from simqa.extraction import Span, check_verbatim, joined_span, overlaps, quote_span
 from simqa.gap_model import GapModel
 from simqa.lexicon import words
 from simqa.question_bank import read_questions
@@ -281,6 +281,13 @@ class Engine:
                     continue
             strong = frozenset(i for i in (int(sid) - 1, int(sid) + 1) if i in near_top)
             span = quote_span(sentences, documents, int(sid), strong)
+            if candidates and overlaps(span, candidates[0][0]):
+                # Next to the answer: the answer's quote takes it in while it stays 1-3 units.
+                joined = joined_span(candidates[0][0], span, sentences, documents)
+                if joined is not None:
+                    candidates[0] = (joined, candidates[0][1])
+                    seen_texts.add(" ".join(joined.text.lower().split()))
+                continue
             key = " ".join(span.text.lower().split())
             if key in seen_texts or any(overlaps(span, s) for s, _ in candidates):
                 continue

@@ -60,6 +60,18 @@ def quote_span(sentences: list[Sentence], documents: dict[str, Document], sid: i
     return Span(first.doc_id, first.start, last.end, text, tuple(chosen))
 
 
+def joined_span(a: Span, b: Span, sentences: list[Sentence],
+                documents: dict[str, Document]) -> Span | None:
+    """One quote holding both spans' units, or None when that would not be 1-3 consecutive
+    units of one document."""
+    units = sorted(set(a.sentence_ids) | set(b.sentence_ids))
+    if a.doc_id != b.doc_id or len(units) > MAX_UNITS or units[-1] - units[0] != len(units) - 1:
+        return None
+    first, last = sentences[units[0]], sentences[units[-1]]
+    text = documents[first.doc_id].text[first.start : last.end]
+    return Span(first.doc_id, first.start, last.end, text, tuple(units))
+
+
 def check_verbatim(span: Span, documents: dict[str, Document]) -> None:
     if documents[span.doc_id].text[span.start : span.end] != span.text:
         raise VerbatimError(f"quote at {span.doc_id}:{span.start}-{span.end} is not verbatim")
