@@ -29,6 +29,10 @@ def test_the_index_holds_every_question_written_about_the_corpus(engine):
     written = _written()
     assert bank is not None and len(bank) == len(written)
     assert engine.index.manifest["counts"]["questions"] == len(written)
+    described = engine.index.manifest["question_bank"]
+    assert described["questions"] == len(written) and described["writers"] >= 20
+    assert described["vouch_below"] < 0 < described["refuse_above"] == pytest.approx(
+        bank.refuse_above, abs=1e-4)
     assert int(bank.answerable.sum()) == sum(q["answerable"] for q in written)
     found = sum(bool(units) for units in bank.units)
     assert found >= 0.95 * bank.answerable.sum()

@@ -63,8 +63,9 @@ def index_command(corpus: str | None, index_dir: str | None) -> None:
         raise click.ClickException(str(error)) from None
     manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
     counts = manifest["counts"]
+    asked = f", {counts['questions']} known questions" if counts.get("questions") else ""
     click.echo(f"built {path} in {time.perf_counter() - started:.1f} s: {counts['documents']} "
-               f"documents, {counts['sentences']} units, {counts['passages']} passages; "
+               f"documents, {counts['sentences']} units, {counts['passages']} passages{asked}; "
                f"corpus_version {manifest['corpus_version']}")
 
 

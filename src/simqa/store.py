@@ -212,8 +212,8 @@ def build_index(
         _write_json(staging / "lexicon.json", {"acronyms": acronyms})
         _bm25([_unit_tokens(lexicon, s) for s in sentences]).save(str(staging / "bm25_sentences"))
         _bm25([lexicon.tokens(t) for t in passage_texts]).save(str(staging / "bm25_passages"))
-        if questions:
-            _write_bank(staging, list(questions), sentences, embedder, progress)
+        bank = (_write_bank(staging, list(questions), sentences, embedder, progress)
+                if questions else None)
         manifest = {
             "format_version": FORMAT_VERSION,
             "simqa_version": __version__,
@@ -226,6 +226,7 @@ def build_index(
                        "passages": len(passages), "questions": len(questions)},
             "vector_search": {"sentences": sentence_search, "passages": passage_search,
                               "contexts": context_search},
+            "question_bank": bank,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "build_seconds": round(time.time() - started, 2),
             "files": {
@@ -245,7 +246,8 @@ def build_index(
 
 
 def _write_bank(staging: Path, questions: list[BankQuestion], sentences: list[Sentence],
-                embedder: Embedder, progress: bool) -> None:
+                embedder: Embedder, progress: bool) -> dict[str, Any]:
+    """Write the question bank's files; return what the manifest says about it."""
     if progress:
         print(f"encoding {len(questions)} questions written about the corpus")
     vectors = np.asarray(encode_questions(embedder, [q.text for q in questions]),
@@ -253,12 +255,17 @@ def _write_bank(staging: Path, questions: list[BankQuestion], sentences: list[Se
     np.save(staging / "bank_vectors.npy", vectors)
     answerable = np.array([q.answerable for q in questions], dtype=bool)
     groups = [q.group for q in questions]
+    units = answering_units(questions, sentences)
+    refuse_above, vouch_below = lead_thresholds(vectors, answerable, groups)
     _write_json(staging / "bank.json", {
-        "units": answering_units(questions, sentences), "groups": groups,
-        "answerable": answerable.tolist(),
-        **dict(zip(("refuse_above", "vouch_below"),
-                   lead_thresholds(vectors, answerable, groups), strict=True)),
+        "units": units, "groups": groups, "answerable": answerable.tolist(),
+        "refuse_above": refuse_above, "vouch_below": vouch_below,
     })
+    return {"questions": len(questions), "answerable": int(answerable.sum()),
+            "answerable_with_units": sum(bool(u) for u in units),
+            "writers": len(set(groups)),
+            "refuse_above": round(refuse_above, 4) if math.isfinite(refuse_above) else None,
+            "vouch_below": round(vouch_below, 4) if math.isfinite(vouch_below) else None}
 
 
 def _read_bank(path: Path) -> QuestionBank | None:
