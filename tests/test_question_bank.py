@@ -79,14 +79,22 @@ def test_the_bank_can_be_switched_off(engine):
     assert refused_with > refused_without
 
 
-def test_changed_questions_make_the_index_stale(tmp_path, engine):
-    corpus = tmp_path / "corpus"
-    (corpus / FOLDER).mkdir(parents=True)
+def _small_corpus(folder, known: dict | None):
+    """One document, and (unless None) one known question about it."""
+    corpus = folder / "corpus"
+    corpus.mkdir()
     (corpus / "alpha.txt").write_text("The alpha programme was launched in Leeds in 2019.\n",
                                       encoding="utf-8")
+    if known is not None:
+        (corpus / FOLDER).mkdir()
+        (corpus / FOLDER / "set.jsonl").write_text(json.dumps(known) + "\n", encoding="utf-8")
+    return corpus
+
+
+def test_changed_questions_make_the_index_stale(tmp_path, engine):
     asked = {"id": "w1-001", "question": "where did alpha start", "answerable": True,
              "answers": ["launched in Leeds"]}
-    (corpus / FOLDER / "set.jsonl").write_text(json.dumps(asked) + "\n", encoding="utf-8")
+    corpus = _small_corpus(tmp_path, asked)
     settings = Settings(corpus_dir=str(corpus), index_dir=str(tmp_path / "index"))
     first = Engine.load(settings, embedder=engine.embedder)
     assert first.index.question_bank.units == ((0,),)
@@ -98,10 +106,7 @@ def test_changed_questions_make_the_index_stale(tmp_path, engine):
 
 
 def test_a_corpus_without_questions_has_no_bank(tmp_path, engine):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "alpha.txt").write_text("The alpha programme was launched in Leeds in 2019.\n",
-                                      encoding="utf-8")
+    corpus = _small_corpus(tmp_path, None)
     built = Engine.load(Settings(corpus_dir=str(corpus), index_dir=str(tmp_path / "index")),
                         embedder=engine.embedder)
     assert built.index.question_bank is None and built.retriever.bank is None
@@ -120,13 +125,9 @@ def test_eval_warns_when_test_questions_are_in_the_bank(tmp_path):
 
     from simqa.eval_cli import eval_command
 
-    corpus = tmp_path / "corpus"
-    (corpus / FOLDER).mkdir(parents=True)
-    (corpus / "alpha.txt").write_text("The alpha programme was launched in Leeds in 2019.\n",
-                                      encoding="utf-8")
     known = {"id": "w1-001", "question": "Where was alpha launched?", "answerable": True,
              "answers": ["launched in Leeds"]}
-    (corpus / FOLDER / "set.jsonl").write_text(json.dumps(known) + "\n", encoding="utf-8")
+    corpus = _small_corpus(tmp_path, known)
     unseen = {**known, "id": "t-1", "question": "In which year did alpha start?",
               "answers": ["2019"]}
     tests = tmp_path / "test.jsonl"
