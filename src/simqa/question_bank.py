@@ -11,6 +11,9 @@ from pathlib import Path
 import numpy as np
 
 from simqa.corpus import CorpusError
+
+# Two leaf modules of the evaluation side (neither imports simqa): the question files use the
+# test-set format, and "holds its answer" means what answer@1 means.
 from simqa.datasets import DatasetError, load_dataset
 from simqa.metrics import normalize
 from simqa.records import Sentence
