@@ -190,11 +190,11 @@ class Engine:
         something is: then its neighbours share little more than the name), or one they do
         answer comes clearly closer than any they do not. Otherwise the gap check decides."""
         bank = self.retriever.bank
-        if bank is not None:
-            if bank.like_answered(vector):
-                return False
-            if not asks_identity(question) and bank.like_unanswered(vector):
-                return True
+        verdict = bank.unanswered(vector) if bank is not None else None
+        if verdict is False:
+            return False
+        if verdict and not asks_identity(question):
+            return True
         return self._gap_model is not None and self._gap_model.asks_beyond(vector)
 
     def _documents(self, ranked: Ranked, k: int) -> list[str]:

@@ -125,15 +125,16 @@ class QuestionBank:
         return (np.ascontiguousarray(self.vectors[self.answerable]),
                 np.ascontiguousarray(self.vectors[~self.answerable]))
 
-    def like_unanswered(self, vector: np.ndarray) -> bool:
-        """A question the documents do not answer comes closer, by more than the threshold,
-        than any they do."""
-        return self.unanswered_lead(vector) > self.refuse_above
-
-    def like_answered(self, vector: np.ndarray) -> bool:
-        """A question the documents answer comes closer, by more than the threshold, than any
-        they do not."""
-        return self.unanswered_lead(vector) < self.vouch_below
+    def unanswered(self, vector: np.ndarray) -> bool | None:
+        """True when a question the documents do not answer comes closer, by more than
+        refuse_above, than any they do; False when one they answer comes closer, by more than
+        vouch_below, than any they do not; None when the bank cannot tell."""
+        lead = self.unanswered_lead(vector)
+        if lead > self.refuse_above:
+            return True
+        if lead < self.vouch_below:
+            return False
+        return None
 
     def signals(self, top: np.ndarray, similarities: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """Per candidate unit, columns of SIGNALS from the closest questions (`nearest`): its
