@@ -51,6 +51,7 @@ bench-scale: setup
 
 eval: setup
 	$(VENV)/bin/simqa eval ../shared/eval/sim-dev.jsonl
+	$(VENV)/bin/simqa eval eval/sim-hard-unanswerable.jsonl
 
 clean:
 	rm -rf $(VENV) index/manifest.json index/*.npy index/*.faiss index/*.json

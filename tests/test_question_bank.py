@@ -151,3 +151,16 @@ def test_the_gap_check_does_not_refuse_what_the_bank_knows_is_answered(engine):
                if engine._gap_model.asks_beyond(v) and bank.unanswered(v) is False]
     assert flagged
     assert [a.status for a in engine.ask_many(flagged)] == ["answered"] * len(flagged)
+
+
+def test_the_kept_test_sets_are_not_in_the_bank():
+    """eval/ figures are held out only while none of its questions is in the bank."""
+    from simqa.datasets import load_dataset
+    from simqa.metrics import normalize
+
+    known = {normalize(q.text) for q in read_questions(ROOT / "corpus")}
+    kept = sorted((ROOT / "eval").glob("*.jsonl"))
+    assert kept
+    for path in kept:
+        items = load_dataset(path, strict=True).items
+        assert items and not [i.question for i in items if normalize(i.question) in known]
