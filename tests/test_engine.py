@@ -193,3 +193,43 @@ def test_a_strong_unit_next_to_the_answer_joins_its_quote(engine):
     assert joined.text == documents[joined.doc_id].text[joined.start:joined.end]
     four = quote_span(units, documents, first + 3)
     assert joined_span(one, four, units, documents) is None  # not consecutive
+
+
+def _hard_unanswerable() -> list[str]:
+    from .paths import ROOT
+
+    path = ROOT / "eval" / "sim-hard-unanswerable.jsonl"
+    return [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+def test_an_unsure_answer_says_the_documents_may_not_answer_exactly(engine):
+    from dataclasses import replace
+
+    from simqa import messages
+
+    questions = ["Where did SIM start?", "Who developed SIM?"]
+    always = replace(engine, settings=engine.settings.with_(tentative_below=1.01))
+    never = replace(engine, settings=engine.settings.with_(tentative_below=0.0))
+    for sure_of_nothing, sure_of_all in zip(always.ask_many(questions), never.ask_many(questions),
+                                            strict=True):
+        assert sure_of_nothing.status == sure_of_all.status == "answered"
+        assert sure_of_nothing.message == messages.ANSWERED_TENTATIVE
+        assert sure_of_all.message != messages.ANSWERED_TENTATIVE
+        assert sure_of_nothing.quotes == sure_of_all.quotes
+
+
+def test_near_misses_are_hedged_far_more_often_than_right_answers(engine):
+    """The hard set's answers are all wrong (the documents do not answer those questions);
+    sim-dev's right answers should rarely be hedged."""
+    from simqa import messages
+    from simqa.metrics import contains_answer
+
+    near_misses = [a for a in engine.ask_many(_hard_unanswerable()) if a.status == "answered"]
+    hedged = sum(a.message == messages.ANSWERED_TENTATIVE for a in near_misses)
+    items = [i for i in _dev_items() if i.get("answerable")]
+    right = [a for a, i in zip(engine.ask_many([i["question"] for i in items]), items,
+                               strict=True)
+             if a.status == "answered" and contains_answer(a.quotes[0].text, i["answers"])]
+    assert hedged >= 0.15 * len(near_misses)
+    assert sum(a.message == messages.ANSWERED_TENTATIVE for a in right) <= 0.1 * len(right)

@@ -49,6 +49,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("question_bank", True,
                 "Let the questions written about the corpus (<corpus_dir>/questions/*.jsonl) "
                 "vote for the units that answered them; false = rank without them."),
+    SettingSpec("tentative_below", 0.1,
+                "An answer whose confidence is under this opens by saying the documents may "
+                "not answer the question exactly (eval/README.md); 0 = never."),
 )
 
 
@@ -64,6 +67,7 @@ class Settings:
     torch_threads: int = SETTINGS[7].default
     auto_build: bool = SETTINGS[8].default
     question_bank: bool = SETTINGS[9].default
+    tentative_below: float = SETTINGS[10].default
 
     @property
     def model_path(self) -> str:

@@ -243,8 +243,12 @@ class Engine:
         publishers = {q.publisher for q in quotes}
         if answered:
             status = "answered"
-            message = messages.ANSWERED_CONTESTED if len(publishers) > 1 and _contested(
-                question) else messages.ANSWERED
+            if sure < self.settings.tentative_below:
+                message = messages.ANSWERED_TENTATIVE
+            elif len(publishers) > 1 and _contested(question):
+                message = messages.ANSWERED_CONTESTED
+            else:
+                message = messages.ANSWERED
         else:
             status = "not_found"
             message = self._not_found_message

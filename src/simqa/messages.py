@@ -8,6 +8,8 @@ ANSWERED = ("Here is what the documents say. Each quote is word for word from it
             "with who published it and when.")
 ANSWERED_CONTESTED = ("The documents disagree on this. Here is what each side says, word for "
                       "word, with who published it and when.")
+ANSWERED_TENTATIVE = ("These documents may not answer this exactly. Here is the closest they "
+                      "come, word for word, with who published it and when.")
 NOT_FOUND = "I couldn't find an answer to that in these documents."
 UNAVAILABLE = ("I can't answer questions right now. If you are in distress, please call "
                "Samaritans on 116 123 (free, 24/7) or NHS 111.")
