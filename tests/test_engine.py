@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
+from simqa import messages
 from simqa.config import Settings
 from simqa.embedding import ModelLoadError
 from simqa.engine import Engine, QuestionError, route_without_model
+from simqa.metrics import contains_answer
 
-from .paths import SIM_DEV
+from .paths import ROOT, SIM_DEV
 
 
 def _dev_items():
@@ -196,18 +199,12 @@ def test_a_strong_unit_next_to_the_answer_joins_its_quote(engine):
 
 
 def _hard_unanswerable() -> list[str]:
-    from .paths import ROOT
-
     path = ROOT / "eval" / "sim-hard-unanswerable.jsonl"
     return [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip()]
 
 
 def test_an_unsure_answer_says_the_documents_may_not_answer_exactly(engine):
-    from dataclasses import replace
-
-    from simqa import messages
-
     questions = ["Where did SIM start?", "Who developed SIM?"]
     always = replace(engine, settings=engine.settings.with_(tentative_below=1.01))
     never = replace(engine, settings=engine.settings.with_(tentative_below=0.0))
@@ -222,9 +219,6 @@ def test_an_unsure_answer_says_the_documents_may_not_answer_exactly(engine):
 def test_near_misses_are_hedged_far_more_often_than_right_answers(engine):
     """The hard set's answers are all wrong (the documents do not answer those questions);
     sim-dev's right answers should rarely be hedged."""
-    from simqa import messages
-    from simqa.metrics import contains_answer
-
     near_misses = [a for a in engine.ask_many(_hard_unanswerable()) if a.status == "answered"]
     hedged = sum(a.message == messages.ANSWERED_TENTATIVE for a in near_misses)
     items = [i for i in _dev_items() if i.get("answerable")]
