@@ -84,3 +84,22 @@ def test_a_document_without_full_stops_still_splits_into_units():
     sentences, passages = split_document(document)
     assert [s.text for s in sentences] == ["Title line", "some words without a stop"]
     assert len(passages) >= 1
+
+
+def test_a_sentence_broken_off_at_a_page_break_is_one_unit(split):
+    unit = _unit_containing(split, "ahsn-commentary-2023", "proof of concept and then the")
+    assert unit.text.endswith("further stage of its 'spread'.")
+    text = ("The board agreed to fund the\n\nnew service in May. It started in June.\n\n"
+            "Funding\nnone")
+    document = Document(Source(id="d", title="D"), text, "x")
+    sentences, _ = split_document(document)
+    assert [s.text for s in sentences] == [
+        "The board agreed to fund the\n\nnew service in May.", "It started in June.",
+        "Funding", "none"]
+
+
+def test_a_documents_own_title_is_a_heading_however_long(split):
+    document, sentences, _ = split["stopsim-response-2021"]
+    title = sentences[0]
+    assert len(title.text.split()) > 14 and title.text.startswith("Response To NHS England")
+    assert title.kind == "heading" and not title.quotable

@@ -24,6 +24,12 @@ _TOC_ROW = re.compile(r"(?:\.{3,}|\t)\s*\d{1,3}\s*$")
 _REFERENCE_HEADINGS = re.compile(r"^\s*(references|bibliography|notes|sources)\s*:?\s*$", re.I)
 _END_PUNCTUATION = ".!?\"”’)]"
 _WORD = re.compile(r"\w+")
+# Words a sentence cannot end on: a line ending on one breaks off mid-sentence.
+_FUNCTION_WORDS = frozenset({
+    "a", "an", "the", "of", "to", "and", "or", "in", "for", "with", "by", "from", "on", "at",
+    "as", "that", "is", "are", "was", "were", "be", "this", "these", "its", "their", "which",
+    "who", "not", "but", "than", "into", "between",
+})
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ def split_document(
 ) -> tuple[list[Sentence], list[Passage]]:
     """Sentences and passages of one document, ids numbered from the given starts."""
     text = document.text
-    units = list(_units(text))
+    units = list(_units(text, document.source.title))
     sentences: list[Sentence] = []
     heading = ""
     for unit in units:
@@ -71,22 +77,18 @@ def _with_passage(sentence: Sentence, passage_id: int) -> Sentence:
     return replace(sentence, passage_id=passage_id)
 
 
-def _units(text: str) -> Iterator[_Unit]:
+def _units(text: str, title: str = "") -> Iterator[_Unit]:
     in_references = False
-    offset = 0
-    for block, line in enumerate(text.split("\n")):
-        line_start = offset
-        offset += len(line) + 1
+    for block, line_start, line in _paragraph_lines(text):
         stripped = line.strip()
-        if not stripped or not _WORD.search(stripped):
-            continue
         lead = len(line) - len(line.lstrip())
         start, end = line_start + lead, line_start + len(line.rstrip())
         if _REFERENCE_HEADINGS.match(stripped):
             in_references = True
             yield _Unit(start, end, "heading", block)
             continue
-        kind = _line_kind(line, stripped, in_references)
+        kind = "heading" if _is_title(stripped, title) else _line_kind(line, stripped,
+                                                                        in_references)
         if kind in {"heading", "toc", "row", "lead_in", "reference"}:
             yield _Unit(start, end, kind, block)
             continue
@@ -96,6 +98,44 @@ def _units(text: str) -> Iterator[_Unit]:
             if piece.rstrip().endswith(":") and kind != "reference":
                 piece_kind = "lead_in"
             yield _Unit(s_start, s_end, piece_kind, block)
+
+
+def _paragraph_lines(text: str) -> Iterator[tuple[int, int, str]]:
+    """(block, start, line) for each line holding a word; a line broken off mid-sentence (a
+    page break in the original) is rejoined with the lower-case line that carries it on."""
+    lines: list[tuple[int, int, str]] = []
+    offset = 0
+    for block, line in enumerate(text.split("\n")):
+        if line.strip() and _WORD.search(line):
+            lines.append((block, offset, line))
+        offset += len(line) + 1
+    index = 0
+    while index < len(lines):
+        block, start, line = lines[index]
+        while index + 1 < len(lines) and _carries_on(line, lines[index + 1][2]):
+            index += 1
+            _, next_start, next_line = lines[index]
+            line = text[start : next_start + len(next_line)]
+        yield block, start, line
+        index += 1
+
+
+def _carries_on(line: str, following: str) -> bool:
+    """Does `following` finish the sentence `line` breaks off? It starts in lower case after a
+    line ending in a letter, and `line` is not a short heading ("Funding source")."""
+    words, next_start = line.split(), following.lstrip()
+    short_heading = len(words) <= 3 and words[-1].lower() not in _FUNCTION_WORDS
+    return ("\t" not in line and "\t" not in following and line.rstrip()[-1:].isalpha()
+            and next_start[:1].islower() and not short_heading
+            and not _BULLET.match(following) and not next_start.startswith(("http", "www.")))
+
+
+def _is_title(stripped: str, title: str) -> bool:
+    """The document's own title, as its source record gives it, is a heading however long."""
+    def fold(value: str) -> str:
+        return " ".join(value.replace("’", "'").replace("\xa0", " ").lower().split())
+
+    return bool(title) and fold(stripped) == fold(title)
 
 
 def _line_kind(line: str, stripped: str, in_references: bool) -> str:
