@@ -5,7 +5,8 @@ unit, other candidate) pair is one example of "the first should rank higher". Tr
 questions: the even-numbered COVID-QA questions (the odd-numbered ones are held out and
 reported) and the answerable questions of the SIM dev set, whose style (conversational
 paraphrases over policy documents with tables and lists) COVID-QA lacks. A SIM question's
-answer-bearing units are those holding one of its gold phrases. Because the dev set then
+answer-bearing units are those holding one of its gold phrases, narrowed to the ones its
+evidence quotes (question_bank.answering_units). Because the dev set then
 trains the ranker, its figures are reported leave-one-out: each dev question is answered by
 weights learnt without it, which estimates a held-out set in the same style.
 Abstention: logistic regression on abstention.SIGNALS. Each training question is asked twice:
@@ -37,7 +38,7 @@ from simqa.config import Settings
 from simqa.embedding import SentenceTransformerEmbedder
 from simqa.engine import Engine
 from simqa.metrics import contains_answer
-from simqa.question_bank import group_of, read_questions
+from simqa.question_bank import BankQuestion, answering_units, group_of, read_questions
 from simqa.questions import question_type
 from simqa.retrieval import Retrieved, Retriever
 from simqa.store import IndexError_, StaleIndex, load_index
@@ -83,13 +84,16 @@ def prepare(engine: Engine, questions: list[dict]) -> list[Item]:
 
 def prepare_phrases(engine: Engine, questions: list[dict], in_bank: str = "") -> list[Item]:
     """The answerable and unanswerable items of a simqa test set that reach retrieval; a unit
-    is answer-bearing when it holds a gold phrase, checked as answer@1 checks quotes.
+    is answer-bearing when it holds a gold phrase (checked as answer@1 checks quotes) and is
+    in the evidence its writer quoted, as the question bank decides (answering_units).
     in_bank: the set's file stem when the corpus's question bank holds it; each question is
     then retrieved with its writer's questions taken out of the bank, as a new writer's
     question would be."""
     items = []
     retrievers: dict[str, Retriever] = {}
-    for question in questions:
+    answer_units = answering_units([_as_bank_question(q) for q in questions],
+                                   engine.index.sentences)
+    for question, units in zip(questions, answer_units, strict=True):
         if question.get("type") == "crisis":
             continue
         routed, searchable = engine._prepare(question["question"])
@@ -104,14 +108,21 @@ def prepare_phrases(engine: Engine, questions: list[dict], in_bank: str = "") ->
             retriever = retrievers[group]
         retrieved = retriever.retrieve(searchable, vector)
         golds = tuple(question.get("answers") or ())
-        labels = np.array([contains_answer(engine.index.sentences[int(sid)].text, golds)
-                           for sid in retrieved.ids], dtype=np.int8)
+        labels = np.isin(retrieved.ids, units).astype(np.int8)
         features, _ = ranking.feature_matrix(retrieved, engine.index,
                                              question_type(question["question"]),
                                              question["question"])
         items.append(Item(question["question"], retrieved, features, labels, "",
                           bool(question.get("answerable")), golds))
     return items
+
+
+def _as_bank_question(question: dict) -> BankQuestion:
+    answerable = bool(question.get("answerable"))
+    return BankQuestion(question["question"], answerable,
+                        tuple(question.get("answers") or ()) if answerable else (), "",
+                        tuple(e.get("quote", "") for e in question.get("evidence") or ()
+                              if e.get("quote")))
 
 
 def _locate(text: str, answer: str, near: int) -> int:

@@ -4,6 +4,7 @@ and a question closest to one the documents do not answer is refused."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -12,7 +13,8 @@ from simqa.config import Settings
 from simqa.corpus import CorpusError
 from simqa.engine import Engine
 from simqa.metrics import contains_answer
-from simqa.question_bank import FOLDER, read_questions
+from simqa.question_bank import FOLDER, BankQuestion, answering_units, read_questions
+from simqa.records import Sentence
 
 from .paths import ROOT
 
@@ -45,6 +47,20 @@ def test_each_question_points_at_units_that_hold_its_answer(engine):
         for unit in units:
             assert contains_answer(engine.index.sentences[unit].text, question.answers)
         assert bool(units) <= question.answerable
+
+
+def test_a_question_votes_for_the_units_its_writer_quoted_not_every_unit_with_its_words():
+    def unit(sid: int, text: str) -> Sentence:
+        return Sentence(id=sid, doc_id="d", start=0, end=len(text), text=text, passage_id=0)
+
+    units = [unit(0, "NHS England replied to the coalition by email on 11 May 2021."),
+             unit(1, "14. Accountability in the NHS. Available online [accessed 11 May 2021].")]
+    asked = BankQuestion("when did nhs england reply", True, ("11 May 2021",), "w",
+                         ("NHS England replied to the coalition by email on 11 May 2021.",))
+    assert answering_units([asked], units) == [[0]]
+    # A quote that matches no unit (copied wrongly) leaves every unit holding the answer.
+    misquoted = replace(asked, evidence=("The reply came in May.",))
+    assert answering_units([misquoted], units) == [[0, 1]]
 
 
 def test_a_writer_can_be_held_out_of_the_bank(engine):

@@ -34,6 +34,7 @@ class BankQuestion:
     answerable: bool
     answers: tuple[str, ...]
     group: str  # "<file stem>/<writer>": questions one writer wrote, held out together
+    evidence: tuple[str, ...] = ()  # the passages its writer quoted as the answer
 
 
 def read_questions(corpus_dir: str | Path) -> list[BankQuestion]:
@@ -51,31 +52,48 @@ def read_questions(corpus_dir: str | Path) -> list[BankQuestion]:
         for item in items:
             if item.is_crisis or item.expected_status == "smalltalk":
                 continue
-            questions.append(BankQuestion(item.question, item.answerable,
-                                          item.answers if item.answerable else (),
-                                          group_of(path.stem, item.id)))
+            questions.append(BankQuestion(
+                item.question, item.answerable, item.answers if item.answerable else (),
+                group_of(path.stem, item.id),
+                tuple(e.quote for e in item.evidence if e.quote) if item.answerable else ()))
     return questions
 
 
 def questions_digest(questions: list[BankQuestion]) -> str:
     digest = hashlib.sha256()
     for q in questions:
-        digest.update(f"{q.text}\x1f{q.answerable}\x1f{'|'.join(q.answers)}\x1f{q.group}\x1e"
-                      .encode())
+        digest.update(f"{q.text}\x1f{q.answerable}\x1f{'|'.join(q.answers)}\x1f{q.group}"
+                      f"\x1f{'|'.join(q.evidence)}\x1e".encode())
     return digest.hexdigest()
 
 
 def answering_units(questions: list[BankQuestion], sentences: list[Sentence]) -> list[list[int]]:
     """For each question, the units holding one of its answer phrases (normalised as answer@1
-    checks a quote: metrics.contains_answer); none for a question the documents do not
-    answer."""
+    checks a quote: metrics.contains_answer). Of the units holding a phrase, only those its
+    writer quoted count when there are any ("11 May 2021" is also in twenty reference lines);
+    none for a question the documents do not answer."""
     texts = [normalize(s.text) for s in sentences]
+    runs = [_word_runs(text) for text in texts]
     found = []
     for q in questions:
-        phrases = [p for p in map(normalize, q.answers) if p]
-        found.append([s.id for s, text in zip(sentences, texts, strict=True)
-                      if any(p in text for p in phrases)])
+        quoted = [normalize(e) for e in q.evidence]
+        quoted_runs = set().union(*map(_word_runs, quoted)) if quoted else set()
+        units: set[int] = set()
+        for phrase in filter(None, map(normalize, q.answers)):
+            holding = [s.id for s, text in zip(sentences, texts, strict=True) if phrase in text]
+            cited = [u for u in holding
+                     if runs[u] & quoted_runs or any(texts[u] in e for e in quoted)]
+            units.update(cited or holding)
+        found.append(sorted(units))
     return found
+
+
+_RUN = 6  # words: a unit shares this many in a row with a quoted passage when it is quoted
+
+
+def _word_runs(text: str) -> set[tuple[str, ...]]:
+    words = text.split()
+    return {tuple(words[i:i + _RUN]) for i in range(len(words) - _RUN + 1)}
 
 
 @dataclass(frozen=True)
