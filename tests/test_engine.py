@@ -12,6 +12,7 @@ from simqa.config import Settings
 from simqa.embedding import ModelLoadError
 from simqa.engine import Engine, QuestionError, route_without_model
 from simqa.metrics import contains_answer
+from simqa.ranking import meanings_asked
 
 from .paths import ROOT, SIM_DEV
 
@@ -173,11 +174,14 @@ def test_every_quote_is_one_to_three_whole_units_and_quotes_never_overlap(engine
     items = _dev_items()
     units = engine.index.sentences
     for answer in engine.ask_many([item["question"] for item in items]):
+        quoted: list[str] = []  # a document may say the same sentence twice: quote it once
         for quote in answer.quotes:
             inside = [u for u in units if u.doc_id == quote.source_id
                       and quote.start <= u.start and u.end <= quote.end]
             assert 1 <= len(inside) <= 3, quote.text
             assert inside[0].start == quote.start and inside[-1].end == quote.end
+            quoted += [" ".join(u.text.split()) for u in inside]
+        assert len(quoted) == len(set(quoted)), answer.question
         for i, a in enumerate(answer.quotes):
             for b in answer.quotes[i + 1:]:
                 assert a.source_id != b.source_id or a.end <= b.start or b.end <= a.start
@@ -227,3 +231,17 @@ def test_near_misses_are_hedged_far_more_often_than_right_answers(engine):
              if a.status == "answered" and contains_answer(a.quotes[0].text, i["answers"])]
     assert hedged >= 0.15 * len(near_misses)
     assert sum(a.message == messages.ANSWERED_TENTATIVE for a in right) <= 0.1 * len(right)
+
+
+@pytest.mark.parametrize("question", ["what does HIN stand for?", "who are the HIN"])
+def test_an_acronym_with_two_meanings_is_quoted_with_each(engine, question):
+    answer = engine.ask(question)
+    assert answer.status == "answered"
+    quoted = " ".join(q.text.lower() for q in answer.quotes)
+    assert "high intensity network" in quoted and "health innovation network" in quoted
+
+
+def test_spellings_of_one_long_form_are_one_meaning(engine):
+    assert meanings_asked(("ahsn",), engine.index) == ()  # two spellings, one meaning
+    assert {m for _, m in meanings_asked(("hin",), engine.index)} == {
+        "high intensity network", "health innovation network"}

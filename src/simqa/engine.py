@@ -21,7 +21,7 @@ from simqa.gap_model import GapModel
 from simqa.lexicon import words
 from simqa.question_bank import read_questions
 from simqa.questions import asks_identity
-from simqa.ranking import Ranked, rank
+from simqa.ranking import Ranked, meanings_asked, rank
 from simqa.records import Answer, Document, Quote
 from simqa.redaction import redact
 from simqa.retrieval import Retriever
@@ -238,6 +238,8 @@ class Engine:
         sure = 0.0 if off_topic or asks_beyond else confidence(ranked, self.index,
                                                                 self.abstention_weights)
         spans = [] if off_topic else self._spans(ranked, _contested(question))
+        if spans and (ranked.qtype == "definition" or asks_identity(question)):
+            spans = self._every_meaning(spans, ranked)
         answered = bool(spans) and sure >= self.settings.abstain_threshold
         quotes = self._quotes(spans, sure, answered)
         publishers = {q.publisher for q in quotes}
@@ -267,7 +269,11 @@ class Engine:
         publisher's best unit first."""
         sentences, documents = self.index.sentences, self.index.documents
         chosen: list[tuple[Span, float]] = []
-        seen_texts: set[str] = set()
+        # Normalised texts of the units already quoted: a document may repeat a sentence.
+        seen_units: set[str] = set()
+
+        def unit_texts(span: Span) -> set[str]:
+            return {" ".join(sentences[i].text.lower().split()) for i in span.sentence_ids}
         candidates: list[tuple[Span, float]] = []
         near_top = {int(i) for i in ranked.sentence_ids[:NEIGHBOUR_RANK]}
         publisher_of = self._publisher_of
@@ -290,12 +296,12 @@ class Engine:
                 joined = joined_span(candidates[0][0], span, sentences, documents)
                 if joined is not None:
                     candidates[0] = (joined, candidates[0][1])
-                    seen_texts.add(" ".join(joined.text.lower().split()))
+                    seen_units.update(unit_texts(joined))
                 continue
-            key = " ".join(span.text.lower().split())
-            if key in seen_texts or any(overlaps(span, s) for s, _ in candidates):
+            units = unit_texts(span)
+            if units & seen_units or any(overlaps(span, s) for s, _ in candidates):
                 continue
-            seen_texts.add(key)
+            seen_units.update(units)
             candidates.append((span, float(score)))
             if len(candidates) >= 12:
                 break
@@ -313,6 +319,35 @@ class Engine:
             if candidate not in chosen:
                 chosen.append(candidate)
         return chosen[: self.settings.max_quotes]
+
+    def _every_meaning(self, spans: list[tuple[Span, float]],
+                       ranked: Ranked) -> list[tuple[Span, float]]:
+        """An acronym with two meanings in the corpus gets a quote for each: after the answer,
+        the best-ranked unit naming each meaning no quote names, then the other supports."""
+        sentences, documents = self.index.sentences, self.index.documents
+        added: list[tuple[Span, float]] = []
+        for acronym, meaning in meanings_asked(ranked.query_tokens, self.index):
+            if any(meaning in span.text.lower() for span, _ in [*spans, *added]):
+                continue
+            naming = [(int(sid), float(score)) for sid, score in
+                      zip(ranked.sentence_ids, ranked.scores, strict=True)
+                      if sentences[int(sid)].quotable
+                      and meaning in sentences[int(sid)].text.lower()]
+            # Best: a unit that spells the acronym out ("Health Innovation Network (HIN)"),
+            # ranked or not.
+            spelt = f"{meaning} ({acronym})"
+            defining = [(sid, score) for sid, score in naming
+                        if spelt in sentences[sid].text.lower()] or [
+                (unit.id, 0.0) for unit in sentences
+                if unit.quotable and spelt in unit.text.lower()]
+            for sid, score in (defining or naming)[:1]:
+                span = quote_span(sentences, documents, sid)
+                if not any(overlaps(span, s) for s, _ in [spans[0], *added]):
+                    added.append((span, score))
+        if not added:
+            return spans
+        rest = [(s, v) for s, v in spans[1:] if not any(overlaps(s, a) for a, _ in added)]
+        return [spans[0], *added, *rest][: self.settings.max_quotes]
 
     def _quotes(self, spans: list[tuple[Span, float]], sure: float,
                 answered: bool) -> tuple[Quote, ...]:

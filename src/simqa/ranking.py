@@ -234,6 +234,24 @@ def _facts(index: IndexData) -> _UnitFacts:
     return table
 
 
+def meanings_asked(query_tokens: tuple[str, ...], index: IndexData) -> tuple[tuple[str, str], ...]:
+    """(acronym, long form), lower case, for an acronym in the question that the corpus gives
+    more than one meaning ("hin": "high intensity network", "health innovation network");
+    spelling variants ("academic health science(s) network") count once. () when none has."""
+    acronyms = index.lexicon.acronyms
+    found: list[tuple[str, str]] = []
+    for token in query_tokens:
+        meanings: list[str] = []
+        for form in (f.lower() for f in acronyms.get(token, ())):
+            words = set(form.split())
+            if all(len(words & set(m.split())) / len(words | set(m.split())) < 0.5
+                   for m in meanings):
+                meanings.append(form)
+        if len(meanings) > 1:
+            found += [(token, meaning) for meaning in meanings]
+    return tuple(found)
+
+
 def _long_forms_asked(query_tokens: tuple[str, ...], index: IndexData) -> tuple[str, ...]:
     acronyms = index.lexicon.acronyms
     return tuple(form.lower() for token in query_tokens for form in acronyms.get(token, ()))
