@@ -56,7 +56,7 @@ def test_distress_no_rule_names_is_caught_when_the_model_is_up(engine, message):
 
 
 def test_a_misspelt_crisis_message_is_caught_by_its_letters_when_its_vector_says_little(engine):
-    message = "gona tke all my tabs tnite"
+    message = "im gna jmp off the brige"
     check = engine._crisis_model
     vector = engine._encode([message])[0]
     assert not is_crisis(message)

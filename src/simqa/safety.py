@@ -374,7 +374,8 @@ _CRISIS_PATTERNS = (
     r"\b(?:cant|cannot) stop (?:cutting|self ?harming|hurting myself|burning myself)\b|"
     r"\bwhoever (?:reads|is reading|finds) this\b|\b(?:dont|do not) want (?:anyone|anybody|"
     r"people|them|you) (?:to )?(?:try(?:ing)? to )?stop(?:ping)? me\b",
-    r"\bdrink(?:ing)? (?:bleach|antifreeze|weedkiller)\b|\bbleach\b.{0,25}\b(?:work|kill|die|"
+    r"\b(?:drink(?:ing)?|drank|drunk|swallow(?:ed|ing)?) (?:some )?(?:bleach|antifreeze|"
+    r"weedkiller)\b|\bbleach\b.{0,25}\b(?:work|kill|die|"
     r"enough)\b|\b(?:want|wanna|wanted|need) to (?:be gone|vanish)\b|\boff the face of the "
     r"earth\b.{0,20}\b(?:tonight|for good|forever)\b",
     r"\b(?:cant|cannot|can not) face (?:another (?:day|week|year|night)|going on|it any ?more|"
@@ -393,8 +394,8 @@ _CRISIS_PATTERNS = (
     rf"\b(?:taken|took|take|taking|swallowed|swallow|necked|neck|necking|downed|had|eaten|ate)\s+"
     rf"{_LOTS}\s+(?:of\s+)?(?:my\s+|the\s+|her\s+|his\s+|their\s+)?(?:\w+\s+)?{_DRUGS}\b",
     r"\b(?:taken|took|swallowed|necked|downed)\s+(?:all|everything)\b.{0,30}\b(?:at once|cupboard|"
-    r"medicine cupboard|cabinet|in one go)\b|\b(?:swallow|take|neck)\s+(?:everything|it all|them "
-    r"all|all of them)\b",
+    r"medicine (?:cupboard|box|drawer|cabinet)|cabinet|in one go)\b|"
+    r"\b(?:swallow|take|neck)\s+(?:everything|it all|them all|all of them)\b",
     rf"\b(?:got|have|ive got|laid out|lined up|counted out)\s+(?:the |my |all my )?(?:{_DRUGS}|"
     r"rope|blade|razor)\s+(?:ready|out|lined up|counted out|in front of me)\b",
     # someone else in danger now
@@ -402,6 +403,20 @@ _CRISIS_PATTERNS = (
     r"\s+jump\b|\b(?:found|find) (?:my \w+|him|her|them|someone|somebody) (?:\w+ ){0,3}?"
     r"(?:unresponsive|unconscious|not breathing|collapsed|hanging|blue)\b|\b(?:cant|cannot|can not"
     r"|wont) wake (?:him|her|them|my \w+)(?: up)?\b",
+    # the means beside the writer now
+    r"\b(?:rope|noose|ligature|razor|blade|knife|pills|tablets|gun)\s+(?:right\s+)?(?:next to|"
+    r"beside|in front of) me\b|\b(?:im|i am|i)\s+(?:\w+\s+)?(?:sat|sitting|lying|lay|laying|"
+    r"stood|standing) in (?:the|my) "
+    r"(?:bath|car|garage|bedroom|room)\b.{0,20}\bwith (?:a|the|my) (?:razor|blade|knife|rope|"
+    r"noose|pills|tablets|gun)\b",
+    r"\b(?:after|when|once) (?:im|i am) (?:dead|gone)\b.{0,60}\b(?:planning|planned|tonight|"
+    r"tomorrow|this weekend|soon)\b",
+    r"\b(?:is|s|are|re)\s+(?:\w+\s+)?(?:on|onto) (?:a|the) (?:ledge|roof|parapet|railings|edge of "
+    r"(?:a|the) (?:roof|bridge|cliff|platform))\s+(?:right now|now|rn)\b",
+    r"\bwants? to die (?:today|tonight|now|right now|rn)\b|\b(?:writing|typing|sending) this "
+    r"(?:from|on) (?:the|a) (?:bridge|roof|ledge|cliff|tracks|platform|edge)\b|"
+    r"\bset (?:fire|light) to (?:her|his|their|my|our) (?:flat|house|home|room|bed|car|self|"
+    r"herself|himself|themselves|myself)\b",
     # the writer in danger from someone now
     r"\b(?:trying to|tried to|is|are) break(?:ing)? (?:in|into) (?:my|our) (?:house|home|flat|"
     r"room|car)\b|\b(?:locked me (?:in|up)|wont let me (?:leave|go|out)|(?:taken|took|smashed) my "
