@@ -15,6 +15,8 @@ MARKUP_SENTENCE = (
     "The review warned that the text <img src=x onerror=alert(1) title=<> had been pasted "
     "into patient records by mistake."
 )
+# A page break in the original: the sentence carries on after a blank line.
+BROKEN_SENTENCE = "The ferry timetable was changed in the\n\nspring of 2019 after the storms."
 
 
 class Watched:
@@ -289,12 +291,23 @@ def markup_url(tmp_path_factory, serve_app):
     (corpus / "harbour-notes.txt").write_text(
         "Harbour Notes\n\n"
         "The harbour master recorded forty ferry crossings in the first week of June.\n\n"
-        "Fishing boats must leave the inner harbour before high tide.\n",
+        "Fishing boats must leave the inner harbour before high tide.\n\n"
+        f"{BROKEN_SENTENCE}\n",
         encoding="utf-8",
     )
     engine = Engine.load(Settings(corpus_dir=str(corpus), index_dir=str(root / "index")))
     with serve_app(create_app({"ENGINE": engine})) as url:
         yield url
+
+
+def test_a_sentence_broken_by_a_page_break_reads_as_one_line(open_page, markup_url):
+    question = "When was the ferry timetable changed?"
+    quote = api_answer(markup_url, question)["quotes"][0]
+    assert BROKEN_SENTENCE in quote["text"]  # the API gives the text exactly as it stands
+    page = open_page(markup_url).page
+    card = ask_in_page(page, question, status="answered")
+    shown = card.locator("blockquote").first.inner_text()
+    assert "changed in the spring of 2019" in shown and "the\n" not in shown
 
 
 def test_markup_in_corpus_text_is_shown_as_text(open_page, markup_url, artifacts):

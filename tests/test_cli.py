@@ -6,7 +6,8 @@ import json
 
 from click.testing import CliRunner
 
-from simqa.cli import main
+from simqa.cli import format_answer, main
+from simqa.records import Answer, Quote
 
 
 def test_ask_json_prints_exactly_the_answer_dict():
@@ -24,6 +25,16 @@ def test_ask_prints_a_readable_attributed_answer():
     assert "Isle of Wight" in result.output
     assert "The AHSN Network" in result.output or "Health Innovation Network" in result.output
     assert "/sources/" in result.output
+
+
+def test_a_sentence_broken_by_a_page_break_is_printed_as_one():
+    text = "Two stages are proof of concept and then the\n\nfurther stage of its spread."
+    quote = Quote(source_id="d", start=0, end=len(text), text=text, score=1.0, role="answer",
+                  title="T", publisher="P", date="2023", viewer_url="/sources/d#q=0-73")
+    printed = format_answer(Answer(status="answered", question="q", message="m",
+                                   quotes=(quote,)))
+    assert "and then the further stage of its spread." in " ".join(printed.split())
+    assert "“further" not in printed
 
 
 def test_ask_reads_questions_from_standard_input():

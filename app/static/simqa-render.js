@@ -93,6 +93,12 @@ function link(href, className, label, hiddenSuffix, newTab) {
   );
 }
 
+// A sentence the original broke across lines (a page break, a hard wrap) reads as one line
+// here; list items, table rows and paragraphs keep their breaks. The text is unchanged.
+function joinBrokenLines(text) {
+  return String(text).replace(/([A-Za-z,;])[ \t]*\n\s*(?![a-z]\))(?=[a-z])/g, "$1 ");
+}
+
 export function renderQuote(quote, { role, label, baseUrl, newTab = true } = {}) {
   const viewer = safeHref(quote.viewer_url, baseUrl);
   const original = safeHref(quote.url, baseUrl);
@@ -105,7 +111,7 @@ export function renderQuote(quote, { role, label, baseUrl, newTab = true } = {})
     h(
       "blockquote",
       { class: "simqa-quote-text", cite: original },
-      h("p", {}, quote.text),
+      h("p", {}, joinBrokenLines(quote.text)),
     ),
     h(
       "p",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -105,6 +106,11 @@ def _interactive():
             yield line
 
 
+# A line break inside a sentence (a page break in the original) before a lower-case word that
+# is not a list letter ("d)"): printed as a space. Lists and table rows keep their breaks.
+_BROKEN_LINE = re.compile(r"([A-Za-z,;])[ \t]*\n\s*(?![a-z]\))(?=[a-z])")
+
+
 def format_answer(answer) -> str:
     width = min(shutil.get_terminal_size((100, 20)).columns, 100)
     lines = [click.style(answer.message, bold=True)]
@@ -115,7 +121,7 @@ def format_answer(answer) -> str:
         lines.append("")
         lines.append(click.style(f"{labels.get(quote.role, quote.role)} — {quote.publisher} "
                                  f"({quote.date}):", fg="cyan"))
-        for paragraph in quote.text.split("\n"):
+        for paragraph in _BROKEN_LINE.sub(r"\1 ", quote.text).split("\n"):
             lines.append(click.wrap_text(f"“{paragraph.strip()}”" if paragraph.strip() else "",
                                          width, initial_indent="  ", subsequent_indent="  "))
         lines.append(f"  {quote.title}")
