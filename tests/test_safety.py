@@ -23,6 +23,13 @@ CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 CRISIS = [
+    # session 9: rules for people affected by SIM (misspelt, means beside them, someone else)
+    "tkn all my pils",
+    "Quick one about my SIM file. I'm sat in the bath with a razor.",
+    "my flatmate is on a ledge right now and wont come in",
+    "im writing this from the bridge, thanks for the info about sim",
+    "she swallowed bleach an hour ago what do i do",
+    "the rope is right next to me while i type this",
     # explicit
     "I want to kill myself",
     "I WANT TO KILL MYSELF!!!",
@@ -136,6 +143,9 @@ CRISIS = [
 ]
 
 NOT_CRISIS = [
+    "The officer sat in the car with a knife found on the patient - was that SIM?",
+    "What happens to my SIM records when I'm dead?",
+    "can you take pills for anxiety while on SIM",
     "going to jump on the train to london",
     "is it safe right now to visit the Isle of Wight",
     "going to end the SIM contract early, what does the report say",

@@ -81,7 +81,8 @@ _TEXT_SPEAK = {
     "thinkin": "thinking", "tryin": "trying", "feelin": "feeling", "plannin": "planning",
     "takin": "taking", "doin": "doing", "gettin": "getting", "nothin": "nothing",
     "ima": "im gonna", "imma": "im gonna", "tnight": "tonight", "tnite": "tonight",
-    "nobdy": "nobody", "notis": "notice",
+    "nobdy": "nobody", "notis": "notice", "tkn": "taken", "takn": "taken", "tuk": "took",
+    "pils": "pills", "pillz": "pills", "tablts": "tablets", "tke": "take",
 }
 
 
@@ -404,7 +405,8 @@ _CRISIS_PATTERNS = (
     r"(?:unresponsive|unconscious|not breathing|collapsed|hanging|blue)\b|\b(?:cant|cannot|can not"
     r"|wont) wake (?:him|her|them|my \w+)(?: up)?\b",
     # the means beside the writer now
-    r"\b(?:rope|noose|ligature|razor|blade|knife|pills|tablets|gun)\s+(?:right\s+)?(?:next to|"
+    r"\b(?:rope|noose|ligature|razor|blade|knife|pills|tablets|gun)\s+(?:(?:is|are|s)\s+)?"
+    r"(?:right\s+)?(?:next to|"
     r"beside|in front of) me\b|\b(?:im|i am|i)\s+(?:\w+\s+)?(?:sat|sitting|lying|lay|laying|"
     r"stood|standing) in (?:the|my) "
     r"(?:bath|car|garage|bedroom|room)\b.{0,20}\bwith (?:a|the|my) (?:razor|blade|knife|rope|"
