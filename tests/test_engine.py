@@ -245,3 +245,12 @@ def test_spellings_of_one_long_form_are_one_meaning(engine):
     assert meanings_asked(("ahsn",), engine.index) == ()  # two spellings, one meaning
     assert {m for _, m in meanings_asked(("hin",), engine.index)} == {
         "high intensity network", "health innovation network"}
+
+
+def test_a_bibliography_entry_is_never_a_supporting_quote(engine):
+    citation = ("[Internet]", "Available from:", "[accessed")
+    questions = [item["question"] for item in _dev_items()] + [
+        "Who developed SIM?", "who ran the High Intensity Network"]
+    for answer in engine.ask_many(questions):
+        for quote in answer.quotes[1:]:
+            assert not any(mark in quote.text for mark in citation), (answer.question, quote.text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -281,6 +282,8 @@ class Engine:
                                                     strict=True)):
             if not sentences[int(sid)].quotable:
                 continue
+            if candidates and _CITATION.search(sentences[int(sid)].text):
+                continue  # a bibliography entry supports nothing; it may still be the answer
             if candidates and position >= SUPPORT_RANK:
                 # Past the supports, a contested question still looks for another publisher.
                 first = publisher_of[candidates[0][0].doc_id]
@@ -360,6 +363,11 @@ class Engine:
         if not answered:
             return tuple(quotes[:2])
         return tuple(quotes)
+
+
+# A bibliography entry: where a source can be found, not what it says.
+_CITATION = re.compile(r"\[Internet\]|\bAvailable (?:from|at):|\[accessed\b|\bdoi:\s*10\.",
+                       re.I)
 
 
 def _contested(question: str) -> bool:
