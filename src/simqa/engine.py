@@ -173,6 +173,11 @@ class Engine:
         return results
 
     @cached_property
+    def _lowered_units(self) -> list[str]:
+        """Each unit's text in lower case, by unit id, for look-ups by name."""
+        return [unit.text.lower() for unit in self.index.sentences]
+
+    @cached_property
     def _topic_terms(self) -> frozenset[str]:
         return corpus_terms((d.text for d in self.documents()), self.index.lexicon.acronyms)
 
@@ -328,21 +333,20 @@ class Engine:
         """An acronym with two meanings in the corpus gets a quote for each: after the answer,
         the best-ranked unit naming each meaning no quote names, then the other supports."""
         sentences, documents = self.index.sentences, self.index.documents
+        lowered = self._lowered_units
         added: list[tuple[Span, float]] = []
         for acronym, meaning in meanings_asked(ranked.query_tokens, self.index):
             if any(meaning in span.text.lower() for span, _ in [*spans, *added]):
                 continue
             naming = [(int(sid), float(score)) for sid, score in
                       zip(ranked.sentence_ids, ranked.scores, strict=True)
-                      if sentences[int(sid)].quotable
-                      and meaning in sentences[int(sid)].text.lower()]
+                      if sentences[int(sid)].quotable and meaning in lowered[int(sid)]]
             # Best: a unit that spells the acronym out ("Health Innovation Network (HIN)"),
             # ranked or not.
             spelt = f"{meaning} ({acronym})"
-            defining = [(sid, score) for sid, score in naming
-                        if spelt in sentences[sid].text.lower()] or [
+            defining = [(sid, score) for sid, score in naming if spelt in lowered[sid]] or [
                 (unit.id, 0.0) for unit in sentences
-                if unit.quotable and spelt in unit.text.lower()]
+                if unit.quotable and spelt in lowered[unit.id]]
             for sid, score in (defining or naming)[:1]:
                 span = quote_span(sentences, documents, sid)
                 if not any(overlaps(span, s) for s, _ in [spans[0], *added]):
