@@ -25,6 +25,7 @@ from simqa.questions import asks_identity
 from simqa.ranking import Ranked, meanings_asked, rank
 from simqa.records import Answer, Document, Quote
 from simqa.redaction import redact
+from simqa.responders import asked_responders, names_of, never_responds
 from simqa.retrieval import Retriever
 from simqa.safety import crisis_answer, route, strip_instructions
 from simqa.spelling import Speller
@@ -195,6 +196,8 @@ class Engine:
         answer comes clearly closer than any they do (unless this one only asks who or what
         something is: then its neighbours share little more than the name), or one they do
         answer comes clearly closer than any they do not. Otherwise the gap check decides."""
+        if self._asks_silent_body(question):
+            return True
         bank = self.retriever.bank
         verdict = bank.unanswered(vector) if bank is not None else None
         if verdict is False:
@@ -202,6 +205,22 @@ class Engine:
         if verdict and not asks_identity(question):
             return True
         return self._gap_model is not None and self._gap_model.asks_beyond(vector)
+
+    @cached_property
+    def _own_words(self) -> list[str]:
+        """The units the documents say in their own words (not their reference lists)."""
+        return [unit.text for unit in self.index.sentences
+                if unit.quotable and unit.kind != "reference"]
+
+    def _asks_silent_body(self, question: str) -> bool:
+        """The question asks how someone responded, and the documents name them but never
+        report them responding."""
+        bodies = asked_responders(question)
+        acronyms = self.index.lexicon.acronyms
+        return bool(bodies) and all(
+            never_responds(names_of(body, acronyms), self._own_words,
+                           (d.source.publisher for d in self.documents()))
+            for body in bodies)
 
     def _documents(self, ranked: Ranked, k: int) -> list[str]:
         seen: list[str] = []

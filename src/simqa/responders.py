@@ -1,0 +1,88 @@
+"""Questions that ask how a named body responded, and whether the documents ever report that
+body responding at all: a body they name only as a subject (the High Intensity Network, Paul
+Jennings) has no response in them to quote."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+_BODY = r"(?P<body>[\w#&.'’ -]{2,60}?)"
+_AUX = r"(?:did|has|have|had|does|do)"
+_ASKS_RESPONSE = [
+    re.compile(rf"\b(?:what|how)\s+{_AUX}\s+{_BODY}\s+(?:say|said|write|wrote|written)\s+"
+               r"(?:back\b|in\s+(?:response|reply|answer)\b)"),
+    re.compile(rf"\b(?:what|how)\s+{_AUX}\s+{_BODY}\s+"
+               r"(?:respond|responded|reply|replied|react|reacted|answer|answered)\b"),
+    re.compile(rf"\bdid\s+{_BODY}\s+(?:ever\s+)?(?:respond|reply|react|answer|write\s+back)\b"),
+]
+_NOT_A_BODY = frozenset({
+    "it", "they", "he", "she", "we", "i", "you", "them", "anyone", "anybody", "someone",
+    "people", "everyone", "this", "that", "these", "those", "their", "its",
+})
+_LEADING = re.compile(r"^(?:the|a|an|any|ever)\s+")
+_TRAILING = re.compile(
+    r"\s+(?:ever|publicly|personally|formally|officially|actually|really|directly|"
+    r"properly|themselves|itself|himself|herself)$")
+_RESPONSE_WORD = re.compile(
+    r"\b(?:respon\w*|repl(?:y|ied|ies)|react\w*|answer\w*|wr[io]te|written|letters?|"
+    r"statements?|said|says|stated?|comment\w*|welcome[sd]?|e-?mail\w*|concerns?|raised|"
+    r"disput\w*|told|informed|publish\w*|announc\w*|argu\w*|claim\w*|confirm\w*|"
+    r"complain\w*|challeng\w*|critici[sz]\w*|apologi[sz]\w*|acknowledg\w*|"
+    r"feedback|reject\w*|endors\w*|declin\w*|refus\w*|report(?:ed|s)?)\b")
+
+
+def asked_responders(question: str) -> list[str]:
+    """The bodies whose response the question asks for ("high intensity network" in "What
+    did the High Intensity Network say in response to the StopSIM campaign?", two in "did
+    Paul Jennings or the HIN ever respond?"), in lower case without articles or
+    apostrophes; empty when the question asks for no one's response."""
+    lowered = " ".join(question.lower().replace("’", "'").split())
+    for pattern in _ASKS_RESPONSE:
+        match = pattern.search(lowered)
+        if match:
+            bodies = [_bare(part) for part in re.split(r"\s+(?:or|and)\s+", match.group("body"))]
+            if all(bodies):
+                return bodies
+    return []
+
+
+def _bare(body: str) -> str:
+    body = body.replace("#", "").replace("'", "").strip(" -.")
+    while _LEADING.search(body) or _TRAILING.search(body):
+        body = _TRAILING.sub("", _LEADING.sub("", body, count=1))
+    if not body or body.split()[0] in _NOT_A_BODY:
+        return ""
+    return body
+
+
+def names_of(body: str, acronyms: dict[str, list[str]]) -> list[str]:
+    """The body's name, its singular ("ahsns"), and what an acronym the documents define
+    stands for."""
+    singular = body[:-1] if body.endswith("s") and not body.endswith("ss") else body
+    names = dict.fromkeys([body, singular, *(meaning.lower() for meaning in
+                                             acronyms.get(singular, []))])
+    return list(names)
+
+
+def never_responds(names: Sequence[str], units: Iterable[str],
+                   publishers: Iterable[str]) -> bool:
+    """True when the documents name the body (some unit holds one of its names) but never
+    report it responding: no unit holding its name holds a word of response, and it
+    publishes none of the documents. False when they never name it: then this check has
+    nothing to say and other checks decide. Texts are compared in lower case without
+    apostrophes."""
+    found = [re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])") for name in names]
+    if any(pattern.search(_plain(publisher)) for publisher in publishers for pattern in found):
+        return False
+    named = False
+    for text in units:
+        plain = _plain(text)
+        if any(pattern.search(plain) for pattern in found):
+            named = True
+            if _RESPONSE_WORD.search(plain):
+                return False
+    return named
+
+
+def _plain(text: str) -> str:
+    return text.lower().replace("’", "").replace("'", "")

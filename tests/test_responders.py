@@ -1,0 +1,73 @@
+"""Questions asking how someone responded: refused when the documents name that body but
+never report it responding, answered as before when they do."""
+
+from __future__ import annotations
+
+import pytest
+
+from simqa.responders import asked_responders, names_of, never_responds
+
+# Written for this test, not taken from any question set.
+SILENT_BODIES = [
+    "What did the High Intensity Network say back to the coalition?",
+    "Did Simon Stevens respond to being copied into the coalition's letter?",
+]
+BODIES_THAT_RESPOND = [
+    "How did the AHSN Network respond to the concerns about SIM?",
+    "How did NHS England reply to the StopSIM Coalition?",
+    "How did the StopSIM Coalition respond to NHS England's statement?",
+    "How did Hampshire Constabulary react to the Isle of Wight figures?",
+]
+
+
+@pytest.mark.parametrize(("question", "bodies"), [
+    ("What did the High Intensity Network say in response to the campaign?",
+     ["high intensity network"]),
+    ("did paul jennings ever publicly respond to the review", ["paul jennings"]),
+    ("Did the National Police Chiefs’ Council reply?", ["national police chiefs council"]),
+    ("how did Paul Jennings or the HIN react", ["paul jennings", "hin"]),
+    ("how has #StopSIM responded", ["stopsim"]),
+])
+def test_the_body_asked_about_is_found(question, bodies):
+    assert asked_responders(question) == bodies
+
+
+@pytest.mark.parametrize("question", [
+    "What did the High Intensity Network say about SIM?",
+    "how did they respond",
+    "who developed SIM?",
+    "what was the response to the review?",
+])
+def test_questions_asking_for_no_ones_response_name_no_body(question):
+    assert asked_responders(question) == []
+
+
+def test_a_plural_and_an_acronym_take_their_other_names():
+    acronyms = {"hin": ["High Intensity Network", "Health Innovation Network"]}
+    assert names_of("hin", acronyms) == ["hin", "high intensity network",
+                                         "health innovation network"]
+    assert names_of("ahsns", {}) == ["ahsns", "ahsn"]
+
+
+def test_a_body_named_only_as_a_subject_never_responds():
+    units = ["Paul Jennings led the training.", "The board wrote to NHS England."]
+    assert never_responds(["paul jennings"], units, publishers=[])
+    assert not never_responds(["board"], units, publishers=[])
+
+
+def test_a_body_never_named_or_a_publisher_is_left_to_other_checks():
+    units = ["Paul Jennings led the training."]
+    assert not never_responds(["royal college of psychiatrists"], units, publishers=[])
+    assert not never_responds(["stopsim coalition"], units,
+                              publishers=["The StopSIM Coalition"])
+
+
+def test_responses_of_bodies_the_documents_never_show_responding_are_refused(engine):
+    answers = engine.ask_many(SILENT_BODIES)
+    assert [a.status for a in answers] == ["not_found"] * len(SILENT_BODIES)
+    assert all(q.role == "related" for a in answers for q in a.quotes)
+
+
+def test_responses_of_bodies_that_do_respond_are_still_answered(engine):
+    answers = engine.ask_many(BODIES_THAT_RESPOND)
+    assert [a.status for a in answers] == ["answered"] * len(BODIES_THAT_RESPOND)
