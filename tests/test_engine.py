@@ -11,6 +11,7 @@ from simqa import messages
 from simqa.config import Settings
 from simqa.embedding import ModelLoadError
 from simqa.engine import Engine, QuestionError, route_without_model
+from simqa.extraction import points_elsewhere
 from simqa.metrics import contains_answer
 from simqa.ranking import meanings_asked
 
@@ -254,3 +255,18 @@ def test_a_bibliography_entry_is_never_a_supporting_quote(engine):
     for answer in engine.ask_many(questions):
         for quote in answer.quotes[1:]:
             assert not any(mark in quote.text for mark in citation), (answer.question, quote.text)
+
+
+def test_directions_to_somewhere_else_are_never_quoted(engine):
+    """"Please click here for the SIM London leaflet template." points to a link the quote
+    does not carry: it is neither a quote nor part of one."""
+    pointers = [unit.text for unit in engine.index.sentences if points_elsewhere(unit)]
+    assert "Please click here for the SIM London leaflet template." in pointers
+    questions = [item["question"] for item in _dev_items()] + [
+        "Could another trust reuse the SIM London leaflet?",
+        "What was the AHSN's part in the High Intensity Network's work?",
+        "where can I see the SIM London leaflet",
+        "where is the AHSN Network response to the review"]
+    for answer in engine.ask_many(questions):
+        for quote in answer.quotes:
+            assert not any(p in quote.text for p in pointers), (answer.question, quote.text)

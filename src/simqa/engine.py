@@ -17,7 +17,14 @@ from simqa.config import Settings
 from simqa.corpus import corpus_digest, load_corpus
 from simqa.crisis_model import CrisisModel
 from simqa.embedding import Embedder, SentenceTransformerEmbedder, encode_questions
-from simqa.extraction import Span, check_verbatim, joined_span, overlaps, quote_span
+from simqa.extraction import (
+    Span,
+    check_verbatim,
+    joined_span,
+    overlaps,
+    points_elsewhere,
+    quote_span,
+)
 from simqa.gap_model import GapModel
 from simqa.lexicon import words
 from simqa.question_bank import read_questions
@@ -304,7 +311,7 @@ class Engine:
         publisher_of = self._publisher_of
         for position, (sid, score) in enumerate(zip(ranked.sentence_ids, ranked.scores,
                                                     strict=True)):
-            if not sentences[int(sid)].quotable:
+            if not sentences[int(sid)].quotable or points_elsewhere(sentences[int(sid)]):
                 continue
             if candidates and _CITATION.search(sentences[int(sid)].text):
                 continue  # a bibliography entry supports nothing; it may still be the answer

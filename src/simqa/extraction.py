@@ -17,6 +17,12 @@ _REFERS_BACK_INSIDE = re.compile(
     r"guide|guidance|section|year|month|week|time|day|review|programme|model|service)s?\b)"
     r"[a-z]+", re.I)
 SHORT = 100  # characters: a sentence this short leans on its neighbour for its subject
+# Directions to somewhere else ("Please click here for the template.", "... steps below."):
+# the place they point to is not in the quote, so they answer nothing.
+_POINTS_ELSEWHERE = re.compile(
+    r"^(?:please\s+)?(?:click|read\s+the\s+full|access\s+the)\b"
+    r"|\b(?:(?:can|may)\s+be\s+(?:found|downloaded|accessed|viewed)|view|click\w*|link|section)"
+    r"\b.*\b(?:above|below|here|overleaf)\W*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -48,12 +54,15 @@ def quote_span(sentences: list[Sentence], documents: dict[str, Document], sid: i
     if len(chosen) == 1:
         previous = _previous(sentences, sid)
         following = _following(sentences, sid, 1, same_passage=True)
-        if following and following[0] in strong:
+        if following and following[0] in strong and not points_elsewhere(
+                sentences[following[0]]):
             chosen += following
-        elif previous is not None and previous in strong:
+        elif previous is not None and previous in strong and not points_elsewhere(
+                sentences[previous]):
             chosen.insert(0, previous)
         elif len(sentence.text) < 60 and sentence.kind in {"sentence", "bullet"}:
-            chosen += _following(sentences, sid, 1, same_block=True)
+            chosen += [i for i in _following(sentences, sid, 1, same_block=True)
+                       if not points_elsewhere(sentences[i])]
     first, last = sentences[chosen[0]], sentences[chosen[-1]]
     document = documents[first.doc_id]
     text = document.text[first.start : last.end]
@@ -79,6 +88,12 @@ def check_verbatim(span: Span, documents: dict[str, Document]) -> None:
 
 def overlaps(a: Span, b: Span) -> bool:
     return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
+
+
+def points_elsewhere(sentence: Sentence) -> bool:
+    """A sentence or bullet that only directs the reader to another place."""
+    return sentence.kind in {"sentence", "bullet"} and bool(
+        _POINTS_ELSEWHERE.search(sentence.text.strip().lstrip("-•– ")))
 
 
 def _is_continuation(sentence: Sentence) -> bool:
