@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-from simqa.responders import asked_responders, names_of, never_responds
+from simqa.responders import (
+    asked_responders,
+    asks_unreported_apology,
+    names_of,
+    never_responds,
+)
 
 # Written for this test, not taken from any question set.
 SILENT_BODIES = [
     "What did the High Intensity Network say back to the coalition?",
     "Did Simon Stevens respond to being copied into the coalition's letter?",
+    "has the ambulance service said sorry",
+    "has the metropolitan police said sorry for SIM",
 ]
 BODIES_THAT_RESPOND = [
     "How did the AHSN Network respond to the concerns about SIM?",
@@ -71,3 +78,9 @@ def test_responses_of_bodies_the_documents_never_show_responding_are_refused(eng
 def test_responses_of_bodies_that_do_respond_are_still_answered(engine):
     answers = engine.ask_many(BODIES_THAT_RESPOND)
     assert [a.status for a in answers] == ["answered"] * len(BODIES_THAT_RESPOND)
+
+
+def test_an_apology_is_unreported_only_where_no_unit_mentions_one():
+    assert asks_unreported_apology("did the trust ever apologise?", ["We regret nothing."]) is False
+    assert asks_unreported_apology("has anyone said sorry", ["The trust ran SIM."])
+    assert not asks_unreported_apology("did the trust respond?", ["The trust ran SIM."])

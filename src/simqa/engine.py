@@ -32,7 +32,12 @@ from simqa.questions import asks_identity
 from simqa.ranking import Ranked, meanings_asked, rank
 from simqa.records import Answer, Document, Quote
 from simqa.redaction import redact
-from simqa.responders import asked_responders, names_of, never_responds
+from simqa.responders import (
+    asked_responders,
+    asks_unreported_apology,
+    names_of,
+    never_responds,
+)
 from simqa.retrieval import Retriever
 from simqa.safety import crisis_answer, route, strip_instructions
 from simqa.spelling import Speller
@@ -221,7 +226,9 @@ class Engine:
 
     def _asks_silent_body(self, question: str) -> bool:
         """The question asks how someone responded, and the documents name them but never
-        report them responding."""
+        report them responding; or it asks about an apology, and they mention none."""
+        if asks_unreported_apology(question, self._own_words):
+            return True
         bodies = asked_responders(question)
         acronyms = self.index.lexicon.acronyms
         return bool(bodies) and all(

@@ -1,6 +1,7 @@
-"""Questions that ask how a named body responded, and whether the documents ever report that
-body responding at all: a body they name only as a subject (the High Intensity Network, Paul
-Jennings) has no response in them to quote."""
+"""Questions that ask how a named body responded, or whether anyone apologised, and whether
+the documents ever report it at all: a body they name only as a subject (the High Intensity
+Network, Paul Jennings) has no response in them to quote, and documents that never mention an
+apology hold none."""
 from __future__ import annotations
 
 import re
@@ -29,6 +30,16 @@ _RESPONSE_WORD = re.compile(
     r"disput\w*|told|informed|publish\w*|announc\w*|argu\w*|claim\w*|confirm\w*|"
     r"complain\w*|challeng\w*|critici[sz]\w*|apologi[sz]\w*|acknowledg\w*|"
     r"feedback|reject\w*|endors\w*|declin\w*|refus\w*|report(?:ed|s)?)\b")
+
+
+_ASKS_APOLOGY = re.compile(r"\b(?:apologi[sz]\w*|apolog(?:y|ies)|sa(?:y|id|ying)\s+sorry)\b")
+_APOLOGY_WORD = re.compile(r"\b(?:apolog\w*|sorry|regret\w*)\b")
+
+
+def asks_unreported_apology(question: str, units: Iterable[str]) -> bool:
+    """The question asks about an apology, and no unit mentions one."""
+    return bool(_ASKS_APOLOGY.search(question.lower())) and not any(
+        _APOLOGY_WORD.search(_plain(text)) for text in units)
 
 
 def asked_responders(question: str) -> list[str]:
