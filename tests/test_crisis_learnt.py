@@ -71,6 +71,16 @@ def test_ordinary_questions_about_sim_still_get_answers(engine):
         assert engine.ask(question).status != "crisis", question
 
 
+def test_a_question_after_a_short_opening_is_a_question_about_the_topic(engine):
+    """"in plain english what kind of thing is SIM meant to be" names nobody: it asks about
+    SIM, whatever "meant to be" sounds like to the learnt check."""
+    for question in ("in plain english what kind of thing is SIM meant to be",
+                     "in plain terms what sort of thing was SIM meant to be"):
+        assert engine.ask(question).status != "crisis", question
+    assert engine.ask("in plain terms what kind of thing am I meant to be anymore"
+                      ).status == "crisis"
+
+
 def test_the_learnt_check_is_used_only_with_the_model_it_was_learnt_on(engine):
     name, dimension = engine.embedder.name, engine.embedder.dimension
     assert CrisisModel.load(name, dimension) is not None

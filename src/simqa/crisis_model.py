@@ -81,6 +81,18 @@ class CrisisModel(LinearCheck):
         said = normalise(text)
         # A message that asks nothing is about someone: "bought razor blades today and they're
         # not for shaving" drops its "I".
-        asking = text.rstrip().endswith("?") or starts_like_a_question(said)
+        asking = text.rstrip().endswith("?") or _asks(said)
         about_someone = bool(_PERSONAL.search(said)) or not asking
         return about_someone and self.crisis_probability(vector, text) >= self.threshold
+
+
+_WH = re.compile(r"(?:who|what|whats|when|where|why|how|which)\b")
+
+
+def _asks(said: str) -> bool:
+    """Opens like a question, or after a short opening ("in plain terms what is SIM meant to
+    be", "so why did the trusts ...") a wh-question starts."""
+    spoken = said.split()
+    return starts_like_a_question(said) or any(
+        _WH.match(spoken[i]) and starts_like_a_question(" ".join(spoken[i:]))
+        for i in range(1, min(4, len(spoken))))
