@@ -1,4 +1,4 @@
-"""Questions asking how someone responded: refused when the documents name that body but
+"""Questions asking how someone responded or what they said about something: refused when the documents name that body but
 never report it responding, answered as before when they do."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ SILENT_BODIES = [
     "What did the High Intensity Network say back to the coalition?",
     "Did Simon Stevens respond to being copied into the coalition's letter?",
     "has the ambulance service said sorry",
+    "what did Sir Tom Winsor think of SIM?",
     "has the metropolitan police said sorry for SIM",
 ]
 BODIES_THAT_RESPOND = [
@@ -24,6 +25,8 @@ BODIES_THAT_RESPOND = [
     "How did NHS England reply to the StopSIM Coalition?",
     "How did the StopSIM Coalition respond to NHS England's statement?",
     "How did Hampshire Constabulary react to the Isle of Wight figures?",
+    "what did HM Inspectorate of Policing say about SIM?",
+    "what did Mike Farrar say about the evidence for SIM?",
 ]
 
 
@@ -34,13 +37,14 @@ BODIES_THAT_RESPOND = [
     ("Did the National Police Chiefs’ Council reply?", ["national police chiefs council"]),
     ("how did Paul Jennings or the HIN react", ["paul jennings", "hin"]),
     ("how has #StopSIM responded", ["stopsim"]),
+    ("what has Sir Tom Winsor said about SIM", ["sir tom winsor"]),
 ])
 def test_the_body_asked_about_is_found(question, bodies):
     assert asked_responders(question) == bodies
 
 
 @pytest.mark.parametrize("question", [
-    "What did the High Intensity Network say about SIM?",
+    "What did the High Intensity Network say SIM was?",
     "how did they respond",
     "who developed SIM?",
     "what was the response to the review?",

@@ -15,6 +15,8 @@ _ASKS_RESPONSE = [
     re.compile(rf"\b(?:what|how)\s+{_AUX}\s+{_BODY}\s+"
                r"(?:respond|responded|reply|replied|react|reacted|answer|answered)\b"),
     re.compile(rf"\bdid\s+{_BODY}\s+(?:ever\s+)?(?:respond|reply|react|answer|write\s+back)\b"),
+    re.compile(rf"\b(?:what|how)\s+{_AUX}\s+{_BODY}\s+(?:say|said|think|thought|comment|"
+               r"commented|made)\s+(?:about|of|on)\b"),
 ]
 _NOT_A_BODY = frozenset({
     "it", "they", "he", "she", "we", "i", "you", "them", "anyone", "anybody", "someone",
