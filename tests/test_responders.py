@@ -1,5 +1,6 @@
-"""Questions asking how someone responded or what they said about something: refused when the documents name that body but
-never report it responding, answered as before when they do."""
+"""Questions asking how someone responded or what they said about something: refused when
+the documents name that body but never report it responding, answered as before when they
+do."""
 
 from __future__ import annotations
 
