@@ -1,7 +1,7 @@
 """Questions that ask how a named body responded or what it said about something, or whether
-anyone apologised, and whether the documents ever report it at all: a body they name only as a subject (the High Intensity
-Network, Paul Jennings) has no response in them to quote, and documents that never mention an
-apology hold none."""
+anyone apologised, and whether the documents ever report it at all: a body they name only as a
+subject (the High Intensity Network, Paul Jennings) has no response in them to quote, and
+documents that never mention an apology hold none."""
 from __future__ import annotations
 
 import re
