@@ -45,7 +45,8 @@ def _encode(part: str) -> str:
 
 
 def make_quote(source: Source, start: int, end: int, text: str, score: float,
-               role: str = "answer") -> Quote:
+               role: str = "answer", date: str | None = None) -> Quote:
+    """`date`: when the part of the source quoted was published, if not the source's date."""
     return Quote(
         source_id=source.id,
         start=start,
@@ -54,7 +55,7 @@ def make_quote(source: Source, start: int, end: int, text: str, score: float,
         score=score,
         title=source.title,
         publisher=source.publisher,
-        date=source.date,
+        date=date or source.date,
         perspective=source.perspective,
         url=original_url(source, text),
         viewer_url=viewer_url(source.id, start, end),

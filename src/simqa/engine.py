@@ -16,6 +16,7 @@ from simqa.citations import make_quote
 from simqa.config import Settings
 from simqa.corpus import corpus_digest, load_corpus
 from simqa.crisis_model import CrisisModel
+from simqa.datelines import Datelines
 from simqa.embedding import Embedder, SentenceTransformerEmbedder, encode_questions
 from simqa.extraction import (
     Span,
@@ -219,6 +220,10 @@ class Engine:
         return self._gap_model is not None and self._gap_model.asks_beyond(vector)
 
     @cached_property
+    def _datelines(self) -> Datelines:
+        return Datelines(self.index.sentences)
+
+    @cached_property
     def _own_words(self) -> list[str]:
         """The units the documents say in their own words (not their reference lists)."""
         return [unit.text for unit in self.index.sentences
@@ -396,7 +401,8 @@ class Engine:
             check_verbatim(span, self.index.documents)
             role = ("answer" if position == 0 else "support") if answered else "related"
             source = self.index.documents[span.doc_id].source
-            quotes.append(make_quote(source, span.start, span.end, span.text, sure, role))
+            quotes.append(make_quote(source, span.start, span.end, span.text, sure, role,
+                                     self._datelines.date_at(span.doc_id, span.start)))
         if not answered:
             return tuple(quotes[:2])
         return tuple(quotes)
