@@ -208,7 +208,9 @@ class Engine:
         when it is clear: a question written about the corpus that the documents do not
         answer comes clearly closer than any they do (unless this one only asks who or what
         something is: then its neighbours share little more than the name), or one they do
-        answer comes clearly closer than any they do not. Otherwise the gap check decides."""
+        answer comes clearly closer than any they do not. Otherwise the gap check decides.
+        Before all these, a question for the response of someone the documents never show
+        responding, or about an apology they never mention, asks beyond them."""
         if self._asks_silent_body(question):
             return True
         bank = self.retriever.bank
@@ -378,13 +380,14 @@ class Engine:
                 continue
             naming = [(int(sid), float(score)) for sid, score in
                       zip(ranked.sentence_ids, ranked.scores, strict=True)
-                      if sentences[int(sid)].quotable and meaning in lowered[int(sid)]]
+                      if sentences[int(sid)].quotable and meaning in lowered[int(sid)]
+                      and not points_elsewhere(sentences[int(sid)])]
             # Best: a unit that spells the acronym out ("Health Innovation Network (HIN)"),
             # ranked or not.
             spelt = f"{meaning} ({acronym})"
             defining = [(sid, score) for sid, score in naming if spelt in lowered[sid]] or [
                 (unit.id, 0.0) for unit in sentences
-                if unit.quotable and spelt in lowered[unit.id]]
+                if unit.quotable and spelt in lowered[unit.id] and not points_elsewhere(unit)]
             for sid, score in (defining or naming)[:1]:
                 span = quote_span(sentences, documents, sid)
                 if not any(overlaps(span, s) for s, _ in [spans[0], *added]):
