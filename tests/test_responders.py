@@ -61,16 +61,18 @@ def test_a_plural_and_an_acronym_take_their_other_names():
     assert names_of("ahsns", {}) == ["ahsns", "ahsn"]
 
 
-def test_a_body_named_only_as_a_subject_never_responds():
+def test_a_body_named_only_as_a_subject_or_in_a_heading_never_responds():
     units = ["Paul Jennings led the training.", "The board wrote to NHS England."]
-    assert never_responds(["paul jennings"], units, publishers=[])
-    assert not never_responds(["board"], units, publishers=[])
+    document = "Aileen Jackson - Head of Mental Health\n\n" + " ".join(units)
+    assert never_responds(["paul jennings"], units, [document], publishers=[])
+    assert never_responds(["aileen jackson"], units, [document], publishers=[])
+    assert not never_responds(["board"], units, [document], publishers=[])
 
 
 def test_a_body_never_named_or_a_publisher_is_left_to_other_checks():
     units = ["Paul Jennings led the training."]
-    assert not never_responds(["royal college of psychiatrists"], units, publishers=[])
-    assert not never_responds(["stopsim coalition"], units,
+    assert not never_responds(["royal college of psychiatrists"], units, units, publishers=[])
+    assert not never_responds(["stopsim coalition"], units, units,
                               publishers=["The StopSIM Coalition"])
 
 

@@ -240,6 +240,7 @@ class Engine:
         acronyms = self.index.lexicon.acronyms
         return bool(bodies) and all(
             never_responds(names_of(body, acronyms), self._own_words,
+                           (d.text for d in self.documents()),
                            (d.source.publisher for d in self.documents()))
             for body in bodies)
 

@@ -77,24 +77,21 @@ def names_of(body: str, acronyms: dict[str, list[str]]) -> list[str]:
     return list(names)
 
 
-def never_responds(names: Sequence[str], units: Iterable[str],
+def never_responds(names: Sequence[str], own_words: Iterable[str], documents: Iterable[str],
                    publishers: Iterable[str]) -> bool:
-    """True when the documents name the body (some unit holds one of its names) but never
-    report it responding: no unit holding its name holds a word of response, and it
-    publishes none of the documents. False when they never name it: then this check has
-    nothing to say and other checks decide. Texts are compared in lower case without
-    apostrophes."""
+    """True when the documents name the body (anywhere, a heading or reference list too) but
+    never report it responding: no unit of their own words holding its name holds a word of
+    response, and it publishes none of the documents. False when they never name it: then
+    this check has nothing to say and other checks decide. Texts are compared in lower case
+    without apostrophes."""
     found = [re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])") for name in names]
     if any(pattern.search(_plain(publisher)) for publisher in publishers for pattern in found):
         return False
-    named = False
-    for text in units:
+    for text in own_words:
         plain = _plain(text)
-        if any(pattern.search(plain) for pattern in found):
-            named = True
-            if _RESPONSE_WORD.search(plain):
-                return False
-    return named
+        if any(pattern.search(plain) for pattern in found) and _RESPONSE_WORD.search(plain):
+            return False
+    return any(pattern.search(_plain(text)) for text in documents for pattern in found)
 
 
 def _plain(text: str) -> str:
