@@ -6,12 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from simqa.responders import (
-    asked_responders,
-    asks_unreported_apology,
-    names_of,
-    never_responds,
-)
+from simqa.responders import ResponseRecord, asked_responders, names_of
 
 # Written for this test, not taken from any question set.
 SILENT_BODIES = [
@@ -61,6 +56,10 @@ def test_a_plural_and_an_acronym_take_their_other_names():
     assert names_of("ahsns", {}) == ["ahsns", "ahsn"]
 
 
+def never_responds(names, own_words, documents, publishers):
+    return ResponseRecord(own_words, documents, publishers, {}).never_responds(names)
+
+
 def test_a_body_named_only_as_a_subject_or_in_a_heading_never_responds():
     units = ["Paul Jennings led the training.", "The board wrote to NHS England."]
     document = "Aileen Jackson - Head of Mental Health\n\n" + " ".join(units)
@@ -88,6 +87,8 @@ def test_responses_of_bodies_that_do_respond_are_still_answered(engine):
 
 
 def test_an_apology_is_unreported_only_where_no_unit_mentions_one():
+    def asks_unreported_apology(question, units):
+        return ResponseRecord(units, units, [], {}).unreported_apology(question)
     assert asks_unreported_apology("did the trust ever apologise?", ["We regret nothing."]) is False
     assert asks_unreported_apology("has anyone said sorry", ["The trust ran SIM."])
     assert not asks_unreported_apology("did the trust respond?", ["The trust ran SIM."])

@@ -33,12 +33,7 @@ from simqa.questions import asks_identity
 from simqa.ranking import Ranked, meanings_asked, rank
 from simqa.records import Answer, Document, Quote
 from simqa.redaction import redact
-from simqa.responders import (
-    asked_responders,
-    asks_unreported_apology,
-    names_of,
-    never_responds,
-)
+from simqa.responders import ResponseRecord
 from simqa.retrieval import Retriever
 from simqa.safety import crisis_answer, route, strip_instructions
 from simqa.spelling import Speller
@@ -211,7 +206,7 @@ class Engine:
         answer comes clearly closer than any they do not. Otherwise the gap check decides.
         Before all these, a question for the response of someone the documents never show
         responding, or about an apology they never mention, asks beyond them."""
-        if self._asks_silent_body(question):
+        if self._response_record.asks_beyond(question):
             return True
         bank = self.retriever.bank
         verdict = bank.unanswered(vector) if bank is not None else None
@@ -226,23 +221,13 @@ class Engine:
         return Datelines(self.index.sentences)
 
     @cached_property
-    def _own_words(self) -> list[str]:
-        """The units the documents say in their own words (not their reference lists)."""
-        return [unit.text for unit in self.index.sentences
-                if unit.quotable and unit.kind != "reference"]
-
-    def _asks_silent_body(self, question: str) -> bool:
-        """The question asks how someone responded, and the documents name them but never
-        report them responding; or it asks about an apology, and they mention none."""
-        if asks_unreported_apology(question, self._own_words):
-            return True
-        bodies = asked_responders(question)
-        acronyms = self.index.lexicon.acronyms
-        return bool(bodies) and all(
-            never_responds(names_of(body, acronyms), self._own_words,
-                           (d.text for d in self.documents()),
-                           (d.source.publisher for d in self.documents()))
-            for body in bodies)
+    def _response_record(self) -> ResponseRecord:
+        return ResponseRecord(
+            (unit.text for unit in self.index.sentences
+             if unit.quotable and unit.kind != "reference"),
+            (d.text for d in self.documents()),
+            (d.source.publisher for d in self.documents()),
+            self.index.lexicon.acronyms)
 
     def _documents(self, ranked: Ranked, k: int) -> list[str]:
         seen: list[str] = []

@@ -38,12 +38,6 @@ _ASKS_APOLOGY = re.compile(r"\b(?:apologi[sz]\w*|apolog(?:y|ies)|sa(?:y|id|ying)
 _APOLOGY_WORD = re.compile(r"\b(?:apolog\w*|sorry|regret\w*)\b")
 
 
-def asks_unreported_apology(question: str, units: Iterable[str]) -> bool:
-    """The question asks about an apology, and no unit mentions one."""
-    return bool(_ASKS_APOLOGY.search(question.lower())) and not any(
-        _APOLOGY_WORD.search(_plain(text)) for text in units)
-
-
 def asked_responders(question: str) -> list[str]:
     """The bodies whose response the question asks for ("high intensity network" in "What
     did the High Intensity Network say in response to the StopSIM campaign?", two in "did
@@ -77,21 +71,42 @@ def names_of(body: str, acronyms: dict[str, list[str]]) -> list[str]:
     return list(names)
 
 
-def never_responds(names: Sequence[str], own_words: Iterable[str], documents: Iterable[str],
-                   publishers: Iterable[str]) -> bool:
-    """True when the documents name the body (anywhere, a heading or reference list too) but
-    never report it responding: no unit of their own words holding its name holds a word of
-    response, and it publishes none of the documents. False when they never name it: then
-    this check has nothing to say and other checks decide. Texts are compared in lower case
-    without apostrophes."""
-    found = [re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])") for name in names]
-    if any(pattern.search(_plain(publisher)) for publisher in publishers for pattern in found):
-        return False
-    for text in own_words:
-        plain = _plain(text)
-        if any(pattern.search(plain) for pattern in found) and _RESPONSE_WORD.search(plain):
+class ResponseRecord:
+    """What the documents report of responses and apologies, read once per corpus: their own
+    words (units, not reference lists), their whole texts (where a body may be named in a
+    heading) and their publishers. Texts are kept in lower case without apostrophes."""
+
+    def __init__(self, own_words: Iterable[str], documents: Iterable[str],
+                 publishers: Iterable[str], acronyms: dict[str, list[str]]) -> None:
+        plain_words = [_plain(text) for text in own_words]
+        self._responding = [text for text in plain_words if _RESPONSE_WORD.search(text)]
+        self._mentions_apology = any(_APOLOGY_WORD.search(text) for text in plain_words)
+        self._documents = [_plain(text) for text in documents]
+        self._publishers = [_plain(publisher) for publisher in publishers]
+        self._acronyms = acronyms
+
+    def asks_beyond(self, question: str) -> bool:
+        """The question asks how someone responded and the documents never report it, or
+        asks about an apology and they mention none."""
+        if self.unreported_apology(question):
+            return True
+        bodies = asked_responders(question)
+        return bool(bodies) and all(
+            self.never_responds(names_of(body, self._acronyms)) for body in bodies)
+
+    def unreported_apology(self, question: str) -> bool:
+        return bool(_ASKS_APOLOGY.search(question.lower())) and not self._mentions_apology
+
+    def never_responds(self, names: Sequence[str]) -> bool:
+        """True when the documents name the body (anywhere, a heading too) but never report
+        it responding: no unit of their own words holding its name holds a word of response,
+        and it publishes none of the documents. False when they never name it: then this
+        check has nothing to say and other checks decide."""
+        found = [re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])") for name in names]
+        if any(pattern.search(text) for text in [*self._publishers, *self._responding]
+               for pattern in found):
             return False
-    return any(pattern.search(_plain(text)) for text in documents for pattern in found)
+        return any(pattern.search(text) for text in self._documents for pattern in found)
 
 
 def _plain(text: str) -> str:
