@@ -18,7 +18,9 @@ _REFERS_BACK_INSIDE = re.compile(
     r"[a-z]+", re.I)
 SHORT = 100  # characters: a sentence this short leans on its neighbour for its subject
 # Directions to somewhere else ("Please click here for the template.", "... steps below."):
-# the place they point to is not in the quote, so they answer nothing.
+# the place they point to is not in the quote, so they answer nothing. Stricter than ranking's
+# `pointer` feature, which also marks units that only mention another place ("see para 3.3")
+# and merely lowers their score.
 _POINTS_ELSEWHERE = re.compile(
     r"^(?:please\s+)?(?:click|read\s+the\s+full|access\s+the)\b"
     r"|\b(?:(?:can|may)\s+be\s+(?:found|downloaded|accessed|viewed)|view|click\w*|link|section)"

@@ -30,7 +30,8 @@ FEATURES = (
     *BANK_SIGNALS,
 )
 
-# A unit that only points elsewhere answers nothing itself.
+# A unit that points elsewhere answers little itself (a score penalty; the units that do
+# nothing but direct the reader are never quoted: extraction.points_elsewhere).
 _POINTER = re.compile(r"\b(?:see (?:below|above|annex|appendix|section|para|fig|table)|"
                       r"click here|(?:is|are) (?:set out|shown|detailed|described) (?:below|above|"
                       r"in (?:annex|appendix|section|table))|\bbelow\.?$|read the full|"
