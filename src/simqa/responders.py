@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from simqa.lexicon import normalise
+
 _BODY = r"(?P<body>[\w#&.'’ -]{2,60}?)"
 _AUX = r"(?:did|has|have|had|does|do)"
 _ASKS_RESPONSE = [
@@ -43,7 +45,7 @@ def asked_responders(question: str) -> list[str]:
     did the High Intensity Network say in response to the StopSIM campaign?", two in "did
     Paul Jennings or the HIN ever respond?"), in lower case without articles or
     apostrophes; empty when the question asks for no one's response."""
-    lowered = " ".join(question.lower().replace("’", "'").split())
+    lowered = " ".join(normalise(question).split())
     for pattern in _ASKS_RESPONSE:
         match = pattern.search(lowered)
         if match:
@@ -95,7 +97,7 @@ class ResponseRecord:
             self.never_responds(names_of(body, self._acronyms)) for body in bodies)
 
     def unreported_apology(self, question: str) -> bool:
-        return bool(_ASKS_APOLOGY.search(question.lower())) and not self._mentions_apology
+        return bool(_ASKS_APOLOGY.search(normalise(question))) and not self._mentions_apology
 
     def never_responds(self, names: Sequence[str]) -> bool:
         """True when the documents name the body (anywhere, a heading too) but never report
@@ -110,4 +112,4 @@ class ResponseRecord:
 
 
 def _plain(text: str) -> str:
-    return text.lower().replace("’", "").replace("'", "")
+    return normalise(text).replace("'", "")
