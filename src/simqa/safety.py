@@ -285,7 +285,10 @@ _CRISIS_PATTERNS = (
     r"left)\b(?! (?:of|from) (?:the|a|sim)\b)|\b(?:only|one) way out (?:is|would be) (?:to )?"
     r"(?:die|dying|death|suicide)\b",
     r"\b(?:whats|what is|wheres) the point (?:of|in) (?:anything|it all|any of (?:this|it)|"
-    r"going on|carrying on|trying|living|life)(?=\s*(?:any ?more\b|$))|"
+    r"going on|carrying on|trying|living|life)(?=\s*(?:any ?more\b|now\b|$))|"
+    r"\b(?:whats|what is|wheres) (?:even )?the point any ?more\b|"
+    r"\b(?:whats|what is) (?:even )?the point,? (?:no ?one|nobody) (?:cares|would care|"
+    r"would notice|gives a)\b|"
     r"\b(?:dont|cant|do not|cannot) see (?:the|any) point (?:of|in) (?:anything|living|life|"
     r"going on|carrying on|being alive|existing|it all)\b",
     r"\b(?:want|need|wish)\s+(?:it|it all|everything|the pain|this|all this)\s+to\s+(?:stop|end|"
