@@ -291,6 +291,11 @@ _CRISIS_PATTERNS = (
     r"would notice|gives a)\b|"
     r"\b(?:dont|cant|do not|cannot) see (?:the|any) point (?:of|in) (?:anything|living|life|"
     r"going on|carrying on|being alive|existing|it all)\b",
+    r"\b(?:ive|i have|weve|we have) (?:worked out|figured out|planned|decided|chosen) (?:how and "
+    r"when|when and how)(?: to (?:do it|end it|go|kill myself))?\b(?! to\b)",
+    r"\b(?:theyll|they will|someonell|someone will|somebody will|youll|you will|people will|"
+    r"mumll|mum will|dadll|dad will) find (?:me|my body) (?:in the morning|tomorrow|tonight|later|"
+    r"dead|when its over)\b",
     r"\b(?:want|need|wish)\s+(?:it|it all|everything|the pain|this|all this)\s+to\s+(?:stop|end|"
     r"be over)\s+(?:forever|for good|permanently)\b",
     # means, asked plainly or already taken
