@@ -217,6 +217,11 @@ class Engine:
         return self._gap_model is not None and self._gap_model.asks_beyond(vector)
 
     @cached_property
+    def _directions(self) -> frozenset[int]:
+        """Units that only direct the reader elsewhere: never quoted."""
+        return frozenset(unit.id for unit in self.index.sentences if points_elsewhere(unit))
+
+    @cached_property
     def _datelines(self) -> Datelines:
         return Datelines(self.index.sentences)
 
@@ -311,7 +316,7 @@ class Engine:
         publisher_of = self._publisher_of
         for position, (sid, score) in enumerate(zip(ranked.sentence_ids, ranked.scores,
                                                     strict=True)):
-            if not sentences[int(sid)].quotable or points_elsewhere(sentences[int(sid)]):
+            if not sentences[int(sid)].quotable or int(sid) in self._directions:
                 continue
             if candidates and _CITATION.search(sentences[int(sid)].text):
                 continue  # a bibliography entry supports nothing; it may still be the answer
@@ -367,13 +372,14 @@ class Engine:
             naming = [(int(sid), float(score)) for sid, score in
                       zip(ranked.sentence_ids, ranked.scores, strict=True)
                       if sentences[int(sid)].quotable and meaning in lowered[int(sid)]
-                      and not points_elsewhere(sentences[int(sid)])]
+                      and int(sid) not in self._directions]
             # Best: a unit that spells the acronym out ("Health Innovation Network (HIN)"),
             # ranked or not.
             spelt = f"{meaning} ({acronym})"
             defining = [(sid, score) for sid, score in naming if spelt in lowered[sid]] or [
                 (unit.id, 0.0) for unit in sentences
-                if unit.quotable and spelt in lowered[unit.id] and not points_elsewhere(unit)]
+                if unit.quotable and spelt in lowered[unit.id]
+                and unit.id not in self._directions]
             for sid, score in (defining or naming)[:1]:
                 span = quote_span(sentences, documents, sid)
                 if not any(overlaps(span, s) for s, _ in [spans[0], *added]):
