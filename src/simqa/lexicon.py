@@ -19,6 +19,11 @@ _ACRONYM_AFTER = re.compile(
 )
 # "SIM (Serenity Integrated Mentoring)"
 _ACRONYM_BEFORE = re.compile(r"\b(?P<acr>[A-Z][A-Z&]{1,9})s?\s+\((?P<long>[A-Z][^()]{3,80})\)")
+# 'known locally as "SHIPP", Surrey High Intensity Partnership Programme'
+_ACRONYM_GLOSSED = re.compile(
+    r"\b(?P<acr>[A-Z][A-Z&]{1,9})s?[\"”]?\s*(?:,|:|–|—|-|\bstands for\b)\s+"
+    r"(?P<long>[A-Z][\w'’-]*(?:[\s/&-]+(?:(?:and|of|for|the|in|on)\s+)*[A-Z][\w'’-]*){1,9})"
+)
 
 STOP_WORDS = frozenset(
     """a about above after again against all am an and any are aren't as at be because been
@@ -73,6 +78,11 @@ def learn_acronyms(texts: Iterable[str]) -> dict[str, list[str]]:
             acronym, long_form = match.group("acr"), match.group("long").strip()
             if _initials_fit(long_form, acronym):
                 found.setdefault(acronym.lower(), Counter())[long_form] += 1
+        for match in _ACRONYM_GLOSSED.finditer(text):
+            acronym = match.group("acr")
+            long_form = _matching_head(match.group("long"), acronym)
+            if long_form:
+                found.setdefault(acronym.lower(), Counter())[long_form] += 1
     return {acr: [form for form, _ in counts.most_common()] for acr, counts in found.items()}
 
 
@@ -87,9 +97,21 @@ def _matching_tail(phrase: str, acronym: str) -> str:
     return ""
 
 
+def _matching_head(phrase: str, acronym: str) -> str:
+    """The shortest head of phrase whose capitalised words' initials spell the acronym."""
+    heads = [" ".join(phrase.split()[:size]) for size in range(1, len(phrase.split()) + 1)]
+    # Letter for letter first: "NHS - National Health Service" is not "National Health".
+    exact = [h for h in heads if _initials(h) == acronym.upper()]
+    return next(iter(exact), next((h for h in heads if _initials_fit(h, acronym)), ""))
+
+
+def _initials(phrase: str) -> str:
+    return "".join(w[0] for w in re.split(r"[\s/-]+", phrase) if w and w[0].isupper()).upper()
+
+
 def _initials_fit(phrase: str, acronym: str) -> bool:
-    initials = "".join(w[0] for w in re.split(r"[\s/-]+", phrase) if w and w[0].isupper())
-    return initials.upper() == acronym.upper().rstrip("S") or initials.upper() == acronym.upper()
+    initials = _initials(phrase)
+    return initials in (acronym.upper(), acronym.upper().rstrip("S"))
 
 
 class Lexicon:

@@ -1,0 +1,27 @@
+"""Acronyms learnt from the documents' own wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from simqa.lexicon import learn_acronyms
+
+
+@pytest.mark.parametrize(("text", "acronym", "long_form"), [
+    ("Serenity Integrated Mentoring (SIM) began", "sim", "Serenity Integrated Mentoring"),
+    ("SIM (Serenity Integrated Mentoring) began", "sim", "Serenity Integrated Mentoring"),
+    ('known locally as "SHIPP", Surrey High Intensity Partnership Programme.', "shipp",
+     "Surrey High Intensity Partnership Programme"),
+    ("The NHS - National Health Service runs it.", "nhs", "National Health Service"),
+    ("PID stands for Patient Identifiable Data here.", "pid", "Patient Identifiable Data"),
+])
+def test_an_acronym_spelt_out_beside_it_is_learnt(text, acronym, long_form):
+    assert learn_acronyms([text])[acronym] == [long_form]
+
+
+@pytest.mark.parametrize("text", [
+    "SIM, London and Surrey took part.",  # the words after it do not spell it
+    "The MOU, Information Sharing Agreement and DPIA were signed.",
+])
+def test_capitalised_words_after_an_acronym_are_not_taken_for_its_long_form(text):
+    assert learn_acronyms([text]) == {}
