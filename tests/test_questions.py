@@ -43,6 +43,14 @@ def test_a_how_long_question_wants_a_duration():
     assert offers_new("number", "There are 9 stages in the process.", question) == 0.0
 
 
+@pytest.mark.parametrize("unit", [
+    "There is an initial 3-day classroom training requirement.",
+    "It was always planned to be a two-year programme of support.",
+])
+def test_a_hyphenated_duration_is_a_duration(unit):
+    assert offers_new("number", unit, "how long is the training for sim staff") == 1.0
+
+
 def test_a_count_question_takes_a_number_the_question_does_not_already_hold():
     question = "how many of the 15 AHSNs took part"
     assert offers_new("number", "All 15 AHSNs are in England.", question) == 0.0

@@ -25,9 +25,11 @@ _TITLE = re.compile(r"\b(?:Professor|Dr|Sergeant|Sir|Lord|Mr|Mrs|Ms|Director|Cha
                     r"Constabulary|Service|Committee|England)\b")
 _PERSON = re.compile(r"\b(?:Professor|Prof|Dr|Sergeant|Sgt|Sir|Lord|Lady|Dame|Mr|Mrs|Ms|Miss)\.?"
                      r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?")
-_DURATION = re.compile(r"\b\d+(?:\s*(?:–|-|to)\s*\d+)?\s*(?:months?|weeks?|years?|days?|hours?)\b"
-                       r"|\b(?:a|one|two|three|four|five|six|several) (?:months?|weeks?|years?)\b",
-                       re.I)
+# "3 – 4 months", "a 3-day course", "a two-year programme"
+_DURATION = re.compile(r"\b\d+(?:\s*(?:–|-|to)\s*\d+)?(?:\s*|-)"
+                       r"(?:months?|weeks?|years?|days?|hours?)\b|"
+                       r"\b(?:a|one|two|three|four|five|six|several)[ -]"
+                       r"(?:months?|weeks?|years?|days?)\b", re.I)
 _MONEY = re.compile(r"[£$€]\s?\d[\d,.]*(?:\s?(?:k|m|bn|million|billion|thousand)\b)?|"
                     r"\b\d[\d,.]*\s?(?:million|billion|thousand)?\s?(?:pounds|euros|dollars)\b",
                     re.I)
