@@ -236,12 +236,16 @@ SMALLTALK = [
     ("nice one cheers", "thanks"),
     ("how's your day going", "greeting"),
     ("see you tomorrow", "goodbye"),
+    ("thanks, that's cleared it up a lot, cheers", "thanks"),
+    ("ok that makes sense now", "thanks"),
+    ("that explains a lot", "thanks"),
 ]
 
 GREETING_THEN_QUESTION = [
     "hi, who developed SIM?",
     "hello what does AHSN stand for",
     "thanks, what about the HIN?",
+    "that makes sense, but who paid for it?",
     "good morning, when did SIM London go live?",
 ]
 

@@ -468,7 +468,9 @@ _SMALLTALK_PARTS = {
     r"(?:helps|helped|was helpful|is helpful|s helpful)|thats (?:(?:really|very|so|super) )?"
     r"(?:helpful|great|useful|brilliant|interesting)|nice one|good one|great|brilliant|cool|nice|"
     r"perfect|awesome|lovely|ok|okay|k|got it|understood|fair enough|no worries|noted|"
-    r"interesting|wow|amazing",
+    r"interesting|wow|amazing|that(?:s| has)? clear(?:s|ed)? (?:it|that|things) up(?: a lot| "
+    r"nicely| perfectly| for me)?|(?:that|it) (?:all )?makes sense(?: now)?|makes sense(?: now)?|"
+    r"that answers (?:it|that|my question)|that explains (?:it|a lot)|all clear",
     "greeting": r"hi+|hey+|heya|hiya|hello|helo|howdy|yo+|hola|greetings|good (?:morning|afternoon|"
     r"evening|day)|morning|afternoon|evening|gday|how are (?:you|u)(?: doing)?(?: today)?|how r u|"
     r"hows it going|how is it going|hows your day(?: going)?|how are things|whats up|wassup|sup|"
