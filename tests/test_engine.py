@@ -242,6 +242,21 @@ def test_an_acronym_with_two_meanings_is_quoted_with_each(engine, question):
     assert "high intensity network" in quoted and "health innovation network" in quoted
 
 
+def test_an_acronym_glossed_without_brackets_is_answered_with_its_long_form(engine):
+    # The chronology gives 'known locally as "SHIPP", Surrey High Intensity Partnership
+    # Programme' and never puts either in brackets.
+    answer = engine.ask("what does SHIPP stand for")
+    assert answer.status == "answered"
+    assert "Surrey High Intensity Partnership Programme" in answer.quotes[0].text
+
+
+def test_a_how_long_question_is_answered_by_a_hyphenated_duration(engine):
+    # "an initial 3-day classroom training requirement": a duration without a space.
+    answer = engine.ask("how long is the classroom training for new SIM staff")
+    assert answer.status == "answered"
+    assert "3-day" in answer.quotes[0].text
+
+
 def test_spellings_of_one_long_form_are_one_meaning(engine):
     assert meanings_asked(("ahsn",), engine.index) == ()  # two spellings, one meaning
     assert {m for _, m in meanings_asked(("hin",), engine.index)} == {
