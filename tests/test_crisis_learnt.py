@@ -21,6 +21,7 @@ def _lines(name: str) -> list[str]:
 CRISIS_MESSAGES = _lines("crisis_messages.txt")
 NOT_CRISIS_MESSAGES = _lines("not_crisis_messages.txt")
 ORDINARY_MESSAGES = _lines("ordinary_messages.txt")
+EVERYDAY_HELD_OUT = _lines("everyday_messages_held_out.txt")
 
 
 def test_every_labelled_crisis_message_gets_signposting_and_no_quotes(engine):
@@ -43,6 +44,15 @@ def test_ordinary_chat_almost_never_gets_the_crisis_reply(engine):
     answers = engine.ask_many(ORDINARY_MESSAGES)
     flagged = [m for m, a in zip(ORDINARY_MESSAGES, answers, strict=True) if a.status == "crisis"]
     assert len(flagged) <= len(ORDINARY_MESSAGES) // 100, flagged
+
+
+def test_everyday_chat_the_check_never_saw_seldom_gets_the_crisis_reply(engine):
+    """First-person chat about ordinary life ("my hamster escaped last night, found him behind
+    the fridge"), written apart from the training messages: at most 1 in 20 (22 of these 200
+    got the crisis reply before the check learnt from everyday messages)."""
+    answers = engine.ask_many(EVERYDAY_HELD_OUT)
+    flagged = [m for m, a in zip(EVERYDAY_HELD_OUT, answers, strict=True) if a.status == "crisis"]
+    assert len(flagged) <= len(EVERYDAY_HELD_OUT) // 20, flagged
 
 
 @pytest.mark.parametrize("message", [
