@@ -291,6 +291,14 @@ _CRISIS_PATTERNS = (
     r"would notice|gives a)\b|"
     r"\b(?:dont|cant|do not|cannot) see (?:the|any) point (?:of|in) (?:anything|living|life|"
     r"going on|carrying on|being alive|existing|it all)\b",
+    # hopelessness asked as a question: "when is it all going to end", "how is anyone
+    # supposed to go on like this"
+    r"\b(?:when is|whens|when will|when does) (?:it all|this all|all this|the pain|this pain) "
+    r"(?:going to |gonna )?(?:end|stop|be over)\b(?=\s*$|\s+(?:any ?more|already|honestly|"
+    r"tbh)\b)|"
+    r"\b(?:how is|hows|how am|how are) (?:anyone|anybody|someone|somebody|i|people like me) "
+    r"(?:supposed|meant|expected) to (?:go on|carry on|keep going)\b(?=\s*(?:like this\b|"
+    r"any ?more\b|now\b|$))",
     r"\b(?:ive|i have|weve|we have) (?:worked out|figured out|planned|decided|chosen) (?:how and "
     r"when|when and how)(?: to (?:do it|end it|go|kill myself))?\b(?! to\b)",
     r"\b(?:theyll|they will|someonell|someone will|somebody will|youll|you will|people will|"
