@@ -244,6 +244,17 @@ SMALLTALK = [
     ("thanks, that's cleared it up a lot, cheers", "thanks"),
     ("ok that makes sense now", "thanks"),
     ("that explains a lot", "thanks"),
+    ("thanks for your help", "thanks"),
+    ("appreciate the help", "thanks"),
+    ("thank you for the information", "thanks"),
+    ("you've been very helpful", "thanks"),
+    ("nice to meet you", "greeting"),
+    ("can you help me", "help"),
+    ("I have a question", "help"),
+    ("that didn't answer my question", "feedback"),
+    ("you're useless", "feedback"),
+    ("thanks for nothing", "feedback"),
+    ("ok but that's not what i asked", "feedback"),
 ]
 
 GREETING_THEN_QUESTION = [
@@ -251,6 +262,10 @@ GREETING_THEN_QUESTION = [
     "hello what does AHSN stand for",
     "thanks, what about the HIN?",
     "that makes sense, but who paid for it?",
+    "thanks for your help, who paid for the officers?",
+    "can you help me find who developed SIM",
+    "that didn't answer my question, when did SIM start?",
+    "was the AHSN wrong to back SIM",
     "good morning, when did SIM London go live?",
 ]
 
@@ -399,7 +414,7 @@ def test_fixed_replies_describe_the_bot_honestly() -> None:
     for words in ("Serenity Integrated Mentoring (SIM)", "quotes", "five published documents",
                   "not a source of advice"):
         assert words in help_text
-    assert set(SMALLTALK_MESSAGES) == {"greeting", "thanks", "goodbye", "help"}
+    assert set(SMALLTALK_MESSAGES) == {"greeting", "thanks", "goodbye", "help", "feedback"}
     assert route("hello") == route("hello")
 
 

@@ -42,6 +42,11 @@ HELP_MESSAGE = (
     "documents do not answer a question I will say so. You could ask, for example: "
     "\"Who developed SIM?\""
 )
+FEEDBACK_MESSAGE = (
+    "Sorry that did not help. I can only quote what five published documents say about SIM, "
+    "and they may not cover what you asked. You could try asking in other words, or ask about "
+    "something else."
+)
 INSTRUCTION_MESSAGE = (
     "I can't do that. I only answer questions about Serenity Integrated Mentoring (SIM) by "
     "quoting five published documents word for word. I can't write new text, change how I "
@@ -50,7 +55,7 @@ INSTRUCTION_MESSAGE = (
 )
 SMALLTALK_MESSAGES: Mapping[str, str] = MappingProxyType({
     "greeting": GREETING_MESSAGE, "thanks": THANKS_MESSAGE, "goodbye": GOODBYE_MESSAGE,
-    "help": HELP_MESSAGE})
+    "help": HELP_MESSAGE, "feedback": FEEDBACK_MESSAGE})
 
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\u2066-\u2069\ufeff]")
 _QUOTES = str.maketrans("\u2018\u2019\u201a\u201b\u2032\u00b4`\u201c\u201d\u201e\u2033",
@@ -457,14 +462,18 @@ def is_crisis(text: str) -> bool:
 
 
 _SMALLTALK_PARTS = {
-    "help": r"help|what can you do|what do you do|what are you(?: for)?|who are you|what is "
+    # "thanks for your help" is thanks
+    "help": r"(?<!the )(?<!your )(?<!big )(?<!great )help|what can you do|what do you do|"
+    r"what are you(?: for)?|who are you|what is "
     r"this(?: thing| bot| site)?|whats this|how does this work|how do you work|how do (?:i|you) "
     r"use (?:this|you)|what can i ask(?: you)?|what (?:should|do) i ask|what do you know|what are "
     r"you able to do|are you (?:a |an )?(?:bot|robot|human|person|real|real person|ai|chatbot|"
     r"computer|machine)|is this (?:a )?(?:bot|robot|human|real person|ai)|am i talking to (?:a )?"
     r"(?:bot|robot|human|person|real person|machine)|who made you|who built you|what can you "
     r"help (?:me )?with|what do you help with|(?:is )?(?:anyone|anybody|someone|somebody) "
-    r"(?:there|here)|i dont (?:understand|get it)|im (?:confused|lost)|how do i (?:start|begin)",
+    r"(?:there|here)|i dont (?:understand|get it)|im (?:confused|lost)|how do i (?:start|begin)|"
+    r"(?:can|could) you help(?: me)?|i (?:have|ve got|got) (?:a|some) questions?|what can you "
+    r"tell me(?: about (?:sim|it|this))?|(?:what|who) is simqa|whats simqa",
     "goodbye": r"bye+|goodbye|bye bye|see (?:you|ya|u)(?: later| soon| tomorrow| again| around)?|"
     r"cya|later|laters|good ?night|night|nite|take care|ttyl|gotta go|im off(?: now)?|im done "
     r"(?:for (?:today|now|tonight)|here)|im done|thats all|that is all|thats it|thats everything|"
@@ -474,28 +483,47 @@ _SMALLTALK_PARTS = {
     "thanks": r"thanks+(?: a lot| so much| very much| again| loads)?|thank (?:you|u)(?: so much| "
     r"very much| again)?|thx|ty|tysm|cheers|ta|many thanks|much appreciated|appreciate it|that "
     r"(?:helps|helped|was helpful|is helpful|s helpful)|thats (?:(?:really|very|so|super) )?"
-    r"(?:helpful|great|useful|brilliant|interesting)|nice one|good one|great|brilliant|cool|nice|"
+    r"(?:helpful|great|useful|brilliant|interesting)|nice one|good one|great|brilliant|cool|"
+    r"nice(?! to meet)|"
     r"perfect|awesome|lovely|ok|okay|k|got it|understood|fair enough|no worries|noted|"
     r"interesting|wow|amazing|that(?:s| has)? clear(?:s|ed)? (?:it|that|things) up(?: a lot| "
     r"nicely| perfectly| for me)?|(?:that|it) (?:all )?makes sense(?: now)?|makes sense(?: now)?|"
-    r"that answers (?:it|that|my question)|that explains (?:it|a lot)|all clear",
+    r"that answers (?:it|that|my question)|that explains (?:it|a lot)|all clear|"
+    r"(?:thanks+|thank (?:you|u)|cheers|ta)(?: (?:so|very) much)? for (?:that|this|the (?:help|"
+    r"info|information|answers?|reply|quotes)|your (?:help|time|answers?)|all (?:your|the) "
+    r"help|explaining(?: that| it)?|everything|helping(?: me)?)|(?:youve|you have|youre|you are|"
+    r"that was|thats been) (?:been )?"
+    r"(?:very |really |so |super |a )?(?:helpful|help|big help|great help)|much obliged|(?:i )?"
+    r"appreciate (?:the|your) help|great stuff|superb|(?:thats )?(?:just |exactly )?what i "
+    r"(?:needed|wanted|was looking for)|good bot|well done",
     "greeting": r"hi+|hey+|heya|hiya|hello|helo|howdy|yo+|hola|greetings|good (?:morning|afternoon|"
     r"evening|day)|morning|afternoon|evening|gday|how are (?:you|u)(?: doing)?(?: today)?|how r u|"
     r"hows it going|how is it going|hows your day(?: going)?|how are things|whats up|wassup|sup|"
-    r"you alright|you ok|alright",
+    r"you alright|you ok|alright|(?:nice|pleased|good) to meet (?:you|u)",
+    # "that didn't answer my question", "you're useless", "thanks for nothing"
+    "feedback": r"(?:this|that|it|you)(?: is| was| are|s|re)? (?:not|isnt|wasnt|arent|no) "
+    r"(?:helpful|help|useful|any (?:help|good|use))|(?:youre|you are|this is|thats|that is|its|"
+    r"that was) (?:(?:so|really|completely|totally|pretty) )?(?:useless|rubbish|crap|pointless|"
+    r"no help|no use|not helpful|unhelpful|the wrong answer|wrong|stupid|terrible|awful)|"
+    r"(?:that|this|it|you) (?:didnt|did not|doesnt|does not|dont|do not) (?:answer|help|make "
+    r"(?:any )?sense)(?: (?:my|the) question| me)?|wrong answer|(?:(?:thats|that is|its) )?not "
+    r"what i (?:asked|meant|wanted|asked for)|not (?:very )?(?:helpful|useful)|(?:bad|stupid|"
+    r"useless|rubbish) bot|thanks for nothing|(?:youve|you have) been no (?:help|use)",
     "filler": r"there|mate|bot|simqa|friend|all|everyone|again|then|so|very|much|you|u|lol|haha|"
-    r"please|pls|just|and|oh|ah|um|hmm|well|yes|yeah|yep|no|nope|sir|buddy|pal|chatbot|folks|guys|"
+    r"please|pls|just|and|but|oh|ah|um|hmm|well|yes|yeah|yep|no|nope|sir|buddy|pal|chatbot|"
+    r"folks|guys|"
     r"love|right|sure|fine|really",
 }
 _SMALLTALK_WHOLE = re.compile(
     r"(?:\s*\b(?:" + "|".join(_SMALLTALK_PARTS.values()) + r")\b)+\s*")
 _SMALLTALK_KINDS = tuple(
     (kind, re.compile(rf"\b(?:{_SMALLTALK_PARTS[kind]})\b"))
-    for kind in ("help", "goodbye", "thanks", "greeting"))
+    for kind in ("feedback", "help", "goodbye", "thanks", "greeting"))
 
 
 def smalltalk_kind(text: str) -> str | None:
-    """Which small talk ("greeting", "thanks", "goodbye", "help") the whole message is, if any."""
+    """Which small talk ("greeting", "thanks", "goodbye", "help", "feedback") the whole message
+    is, if any."""
     norm = normalise(text)
     if not norm or len(norm.split()) > 12 or not _SMALLTALK_WHOLE.fullmatch(norm):
         return None
