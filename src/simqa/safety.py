@@ -492,8 +492,8 @@ _SMALLTALK_PARTS = {
     r"(?:thanks+|thank (?:you|u)|cheers|ta)(?: (?:so|very) much)? for (?:that|this|the (?:help|"
     r"info|information|answers?|reply|quotes)|your (?:help|time|answers?)|all (?:your|the) "
     r"help|explaining(?: that| it)?|everything|helping(?: me)?)|(?:youve|you have|youre|you are|"
-    r"that was|thats been) (?:been )?"
-    r"(?:very |really |so |super |a )?(?:helpful|help|big help|great help)|much obliged|(?:i )?"
+    r"that was|thats been) (?:been )?(?:very |really |so |super |a )?(?:helpful|help|big help|"
+    r"great help)|much obliged|(?:i )?"
     r"appreciate (?:the|your) help|great stuff|superb|(?:thats )?(?:just |exactly )?what i "
     r"(?:needed|wanted|was looking for)|good bot|well done",
     "greeting": r"hi+|hey+|heya|hiya|hello|helo|howdy|yo+|hola|greetings|good (?:morning|afternoon|"
@@ -511,8 +511,7 @@ _SMALLTALK_PARTS = {
     r"useless|rubbish) bot|thanks for nothing|(?:youve|you have) been no (?:help|use)",
     "filler": r"there|mate|bot|simqa|friend|all|everyone|again|then|so|very|much|you|u|lol|haha|"
     r"please|pls|just|and|but|oh|ah|um|hmm|well|yes|yeah|yep|no|nope|sir|buddy|pal|chatbot|"
-    r"folks|guys|"
-    r"love|right|sure|fine|really",
+    r"folks|guys|love|right|sure|fine|really",
 }
 _SMALLTALK_WHOLE = re.compile(
     r"(?:\s*\b(?:" + "|".join(_SMALLTALK_PARTS.values()) + r")\b)+\s*")
