@@ -255,6 +255,16 @@ SMALLTALK = [
     ("you're useless", "feedback"),
     ("thanks for nothing", "feedback"),
     ("ok but that's not what i asked", "feedback"),
+    ("thankyou", "thanks"),
+    ("many thanks for your help", "thanks"),
+    ("cheerio", "goodbye"),
+    ("catch you later", "goodbye"),
+    ("hello, hope you're well", "greeting"),
+    ("what sort of questions can i ask you", "help"),
+    ("am i talking to a computer", "help"),
+    ("where do your answers come from", "help"),
+    ("that makes no sense", "feedback"),
+    ("nope, try again", "feedback"),
 ]
 
 GREETING_THEN_QUESTION = [
@@ -266,6 +276,8 @@ GREETING_THEN_QUESTION = [
     "can you help me find who developed SIM",
     "that didn't answer my question, when did SIM start?",
     "was the AHSN wrong to back SIM",
+    "cheerio, and who paid for SIM in london?",
+    "where do your answers come from, the AHSN or StopSIM?",
     "good morning, when did SIM London go live?",
 ]
 
