@@ -265,6 +265,10 @@ SMALLTALK = [
     ("where do your answers come from", "help"),
     ("that makes no sense", "feedback"),
     ("nope, try again", "feedback"),
+    ("cheers, that's everything I needed, have a good one", "goodbye"),
+    ("all sorted now thanks", "thanks"),
+    ("perfect, exactly what i was after", "thanks"),
+    ("you have a good day too", "goodbye"),
 ]
 
 GREETING_THEN_QUESTION = [
@@ -279,6 +283,8 @@ GREETING_THEN_QUESTION = [
     "cheerio, and who paid for SIM in london?",
     "where do your answers come from, the AHSN or StopSIM?",
     "good morning, when did SIM London go live?",
+    "everything i needed to know about sim funding",
+    "i wanted to know who funded sim",
 ]
 
 INSTRUCTIONS = [

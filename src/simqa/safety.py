@@ -505,7 +505,8 @@ _SMALLTALK_PARTS = {
     r"(?:youve|you have|youre|you are|that was|thats been) (?:been )?"
     r"(?:very |really |so |super |a )?(?:helpful|help|big help|great help)|much obliged|"
     r"(?:i )?appreciate (?:the|your) help|great stuff|superb|"
-    r"(?:thats )?(?:just |exactly )?what i (?:needed|wanted|was looking for)|good bot|well done|"
+    r"(?:thats |that is )?(?:just |exactly |everything |all )?(?:what )?i (?:needed|wanted|was "
+    r"(?:looking for|after))(?: to know)?|(?:all )?sorted(?: now)?|good bot|well done|"
     r"useful|helpful",
     "greeting": r"hi+|hey+|heya|hiya|hello|helo|howdy|yo+|hola|greetings|good (?:morning|afternoon|"
     r"evening|day)|morning|afternoon|evening|gday|how are (?:you|u)(?: doing)?(?: today)?|how r u|"
@@ -527,7 +528,7 @@ _SMALLTALK_PARTS = {
     r"actually answer (?:it|me|my question|the question)|try again",
     "filler": r"there|mate|bot|simqa|friend|all|everyone|again|then|so|very|much|you|u|lol|haha|"
     r"please|pls|just|and|but|oh|ah|um|hmm|well|yes|yeah|yep|no|nope|sir|buddy|pal|chatbot|"
-    r"folks|guys|love|right|sure|fine|really|now|indeed|tbh|at|actually",
+    r"folks|guys|love|right|sure|fine|really|now|indeed|tbh|at|actually|too|as well",
 }
 _SMALLTALK_WHOLE = re.compile(
     r"(?:\s*\b(?:" + "|".join(_SMALLTALK_PARTS.values()) + r")\b)+\s*")
