@@ -55,6 +55,11 @@ def test_headings_and_contents_lines_are_marked_unquotable(split):
     assert heading.kind == "heading" and not heading.quotable
     after = _unit_containing(split, "hin-sim-london-2018", "main cost to implement SIM")
     assert after.heading == "Funding Source"
+    # A short line ending in an acronym in brackets is a title, not a sentence.
+    for title in ("General Data Protection Regulations (GDPR)",
+                  "Data Protection Impact Assessment (DPIA)"):
+        assert all(not s.quotable for s in london if s.text == title), title
+    assert any(s.text == "Data Protection Impact Assessment (DPIA)" for s in london)
 
 
 def test_bullets_are_their_own_units(split):

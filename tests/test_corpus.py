@@ -37,6 +37,12 @@ def test_html_tags_and_markdown_links_are_gone_but_their_words_stay(documents):
     assert "should regularly refresh the purpose of their 'national innovations'" in commentary
 
 
+def test_markdown_backslash_escapes_show_their_character(documents):
+    london = documents["hin-sim-london-2018"].text
+    assert "Data Protection Impact Assessment (DPIA)" in london and "\\(" not in london
+    assert to_display_text(r"3\*4 \(a\) C:\Users\me").text == r"3*4 (a) C:\Users\me"
+
+
 def test_table_rows_keep_their_cells_apart(documents):
     commentary = documents["ahsn-commentary-2023"].text
     assert "August 2021\tAHSN Network commissions independent review" in commentary

@@ -23,6 +23,7 @@ _SECTION_NUMBER = re.compile(r"^\s*(?:[-•]\s*)?\d+(?:\.\d+)+\.?\s")
 _TOC_ROW = re.compile(r"(?:\.{3,}|\t)\s*\d{1,3}\s*$")
 _REFERENCE_HEADINGS = re.compile(r"^\s*(references|bibliography|notes|sources)\s*:?\s*$", re.I)
 _END_PUNCTUATION = ".!?\"”’)]"
+_TRAILING_BRACKETS = re.compile(r"\s*\([^().!?]*\)$")
 _WORD = re.compile(r"\w+")
 # Words a sentence cannot end on: a line ending on one breaks off mid-sentence.
 _FUNCTION_WORDS = frozenset({
@@ -148,7 +149,10 @@ def _line_kind(line: str, stripped: str, in_references: bool) -> str:
     if _BULLET.match(line):
         return "bullet"
     words = stripped.split()
-    ends_open = stripped[-1] not in _END_PUNCTUATION and stripped[-1] != ":"
+    # A closing bracket ends a sentence only when the words before it do: "General Data
+    # Protection Regulations (GDPR)" is a heading.
+    closed = _TRAILING_BRACKETS.sub("", stripped) or stripped
+    ends_open = closed[-1] not in _END_PUNCTUATION and closed[-1] != ":"
     letters = [c for c in stripped if c.isalpha()]
     shouting = len(letters) > 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
     if (ends_open and len(words) <= 14) or (shouting and len(words) <= 14):

@@ -14,6 +14,8 @@ TEXT_SUFFIXES = (".txt", ".md")
 _TAG = re.compile(r"<[A-Za-z/!][^<>]{0,300}>")
 _MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\(([^)\s]{0,500})\)")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]{1,200}?)(?<=[^\s*])\*(?![\w*])")
+# A markdown backslash escape ("\(" shows "("); only ASCII punctuation can be escaped.
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _BLOCK_TAG_GAP = re.compile(r"</(p|li|td|th|div|h\d)> *<(p|li|td|th|div|h\d)[^>]*>", re.I)
 
 
@@ -49,7 +51,8 @@ def load_corpus(corpus_dir: str | Path) -> list[Document]:
 
 
 def to_display_text(original: str) -> DisplayText:
-    """Strip HTML tags, markdown links and emphasis; keep every word and map offsets back."""
+    """Strip HTML tags, markdown links, emphasis and backslash escapes; keep every word and map
+    offsets back."""
     text = original.replace("\r\n", "\n").replace("\r", "\n")
     offsets = list(range(len(text)))
     for pattern, replacement in (
@@ -57,6 +60,7 @@ def to_display_text(original: str) -> DisplayText:
         (_TAG, ""),
         (_MD_LINK, r"\1"),
         (_MD_EMPHASIS, r"\1"),
+        (_MD_ESCAPE, r"\1"),
     ):
         text, offsets = _substitute(pattern, replacement, text, offsets)
     return DisplayText(text=text, original_offsets=tuple(offsets))
