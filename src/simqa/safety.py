@@ -546,25 +546,63 @@ def smalltalk_kind(text: str) -> str | None:
     return next((kind for kind, pattern in _SMALLTALK_KINDS if pattern.search(norm)), None)
 
 
+# Wording that only ever instructs the bot, wherever it stands in a clause (normalised text).
 _HARD = re.compile("|".join((
-    r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,80}\b(?:instructions?|rules?|prompts?|"
-    r"guidelines?|directions?|restrictions?|programming|above|previous|prior|everything)\b",
-    r"\b(?:you are now|youre now|from now on|act as|acting as|pretend(?:ing)? (?:to be|you are|"
-    r"youre|that)|role ?play|jailbreak|developer mode|do anything now|new persona|dan mode|"
-    r"(?:are|be|as|become|play) (?:now )?dan)\b",
-    r"\b(?:no|without) (?:rules|restrictions|limits|filters|guidelines)\b",
+    r"\b(?:ignore|disregard|forget|override|bypass|ignoriere|vergiss|oublie|olvida|ignora|"
+    r"dimentica|zignoruj|zapomnij)\b.{0,60}\b(?:instructions?|rules?|prompts?|guidelines?|"
+    r"directions?|restrictions?|constraints?|programming|polic(?:y|ies)|filters?|above|"
+    r"previous (?:instructions|rules|messages?|prompts?)|prior instructions|everything(?: (?:above|"
+    r"before|else|you (?:were|have been) told|i said))?|system message|anweisungen|regeln|"
+    r"instrucciones|reglas|istruzioni|regole|instrukcje|zasady|règles|consignes)\b",
+    r"\b(?:you are now|youre now|you are no longer|youre no longer|acting as|from now on,? "
+    r"(?:you|answer|respond|reply|act|be|pretend|ignore|forget|only|always|never|prefix|use)|"
+    r"pretend(?:ing)? (?:to be|you are|youre|that)|role ?play|jailbr(?:eak|oken)|developer mode|"
+    r"dev mode|admin(?:istrator)? mode|god mode|debug mode|unrestricted mode|do anything now|"
+    r"new persona|dan mode|system override|stay in character|"
+    r"(?:are|be|as|become|play) (?:now )?dan|"
+    r"tu es maintenant|du bist jetzt|ahora eres|ora sei|jesteś teraz|entwicklermodus|"
+    r"mode développeur|modo desarrollador|modalità sviluppatore|tryb (?:administratora|"
+    r"dewelopera))\b",
+    r"\b(?:no|without|with no|not restricted to|free of|freed from) (?:the )?(?:rules|restrictions|"
+    r"limits|filters?|guidelines|quotes|quoting|quotations|citations?|sources|references|"
+    r"disclaimers|constraints)\b",
     r"\b(?:system prompt|initial prompt|hidden prompt|system message|your (?:prompt|"
     r"instructions|rules|configuration|config|settings|guidelines|programming|source code|"
-    r"training data)|api key)\b",
+    r"training data|content policy|filters|own (?:knowledge|views|opinion|words))|api key)\b",
     r"\b(?:print|output|dump|reproduce|paste|recite|repeat|type out|write out|copy|give me|"
     r"show me|send me|display)\b.{0,30}\b(?:full text|entire text|whole text|every document|"
     r"all (?:of )?(?:the |your )?(?:documents|sources|texts)|everything you (?:have|know)|"
     r"entire corpus|whole corpus|your corpus)\b",
-    r"\b(?:in your own words|without (?:using )?quotes|stop quoting|dont quote|do not quote)\b",
-    r"^(?:system|assistant|user|developer)$|\binst\b|\bim (?:start|end)\b",
+    r"\b(?:in (?:your|its) own words|without (?:using )?quot(?:es|ing|ations)|stop quoting|"
+    r"(?:dont|do not|never) (?:quote|cite|use quotes|use quotations|include (?:any )?"
+    r"(?:quot|citation|source|reference)\w*)|(?:answer|respond|reply) (?:from|using|with) "
+    r"(?:your|my) (?:own )?(?:knowledge|memory|training|opinion)|(?:use|from) your "
+    r"(?:training data|own knowledge|memory)|respond only in|(?:respond|reply|answer) in (?:json|"
+    r"french|german|spanish|italian|polish|plain prose)|quot(?:e|ing) (?:mode|module)|"
+    r"(?:citation|quoting) (?:requirement|rules?)|"
+    r"constraints (?:are )?lifted|ill tip|i will tip|(?:im|i am) your (?:developer|admin\w*|"
+    r"creator|owner)|authori[sz]ed (?:test|penetration test)|penetration test|prefix every|"
+    r"not a search engine|quote machine|honest opinion|look it up online|"
+    r"(?:sans|ohne|sin|senza|bez)(?: \w+){0,2} (?:citations?|guillemets|sources|zitate|quellen\w*|"
+    r"citas|comillas|fuentes|citazioni|virgolette|fonti|cytatów|cytowania|cudzysłowów|źródeł)|"
+    r"(?:tes|vos) propres mots|eigenen (?:worten|wissen)|propias palabras|parole tue|"
+    r"własnymi słowami|(?:quote|quoting|citation|source) (?:restrictions?|rules?|"
+    r"requirements?|polic(?:y|ies))|(?:restrictions|constraints|rules|filters) (?:are |have been )?"
+    r"(?:lifted|removed|disabled|suspended|off)|from (?:your )?memory|(?:no time|no need) for "
+    r"(?:citations|quotes|sources)|(?:you are|youre) (?:now )?(?:allowed|permitted|free) to|"
+    r"(?:original|plain|own) prose|instead of (?:quoting|quotes|citing)|rules (?:dont|do not) "
+    r"apply|\bcite (?:false|off|no)|sources? (?:none|false|off)|quotes? (?:false|off)|"
+    r"note to (?:the )?(?:model|ai|assistant|bot)|use your(?: \d+)? training|"
+    r"start your (?:reply|answer|response) with|red ?team)\b",
+    r"\b(?:ignore|disregard|forget|skip|bypass) (?:the|your|all|any) (?:corpus|documents|sources|"
+    r"retrieval|context|search)\b|\b(?:assistant|system|hidden|secret) (?:instructions?|"
+    r"directives?|prompt|rules?)\b|\bpwned\b|"
+    r"^(?:system|assistant|user|developer|human|ai|input|instruction|response)$|\binst\b|"
+    r"\bim (?:start|end)\b",
 )))
-_POLITE = re.compile(r"^(?:(?:please|pls|now|then|also|and|so|ok|okay|anyway|can you|could you|"
-                     r"would you|will you|i want you to|id like you to|i need you to)\s+)+")
+_POLITE = re.compile(r"^(?:(?:please|pls|now|then|also|and|so|ok|okay|anyway|just|can you|"
+                     r"could you|would you|will you|i want you to|id like you to|i need you to)"
+                     r"\s+)+")
 _QUESTION_START = re.compile(
     r"^(?:who|whom|whose|what|whats|when|where|why|how|which|is|are|was|were|do|does|did|can|"
     r"could|should|would|will|has|have|had|may|might|shall|tell me|explain|describe|list|"
@@ -577,25 +615,48 @@ def starts_like_a_question(norm: str) -> bool:
     return bool(_QUESTION_START.match(norm))
 
 
+# Orders that can open a clause: "write ...", "pretend ...", "respond ...", "réponds ...".
 _SOFT_START = re.compile(
     r"^(?:write|compose|draft|generate|create|produce|make up|invent|translate|rewrite|"
     r"paraphrase|rephrase|tweet|print|output|dump|reproduce|paste|recite|roleplay|pretend|"
     r"imagine|sing|forget|ignore|disregard|say|you are|youre|you will|you must|you should|"
-    r"your (?:task|job|role))\b")
+    r"your (?:task|job|role)|act as|simulate|respond|reply|talk to me|stay|enable|activate|"
+    r"bypass|confirm|stop being|prefix|if you (?:refuse|answer|use|dont|do not|quote)|"
+    r"(?:im|i am) (?:your|the) (?:developer|admin\w*|creator|owner)|as your|"
+    r"answer (?:freely|directly|briefly|honestly|normally|in|only|from|without|like|as)|"
+    r"(?:give|keep) (?:it|me) (?:one|short|brief|in)|summari[sz]e (?:in|it in|this in)|"
+    r"(?:just )?explain it (?:simply|like|in)|look it up|réponds|repondez|répondez|antworte|"
+    r"responde|rispondi|odpowiedz|napisz|écris|schreib|escribe|scrivi|tu es|du bist|eres|sei|"
+    r"jesteś)\b")
+# The orders that can follow a question without a break ("... ignore your rules and ...").
+_ORDER_INSIDE = re.compile(
+    r"(?:ignore|disregard|forget|bypass|pretend|act as|you are|youre|you must|you will|"
+    r"you should|stop being|translate|respond|reply|answer (?:freely|directly|briefly|honestly|"
+    r"normally|in|only|from|without|like|as)|(?:just )?explain it|"
+    r"summari[sz]e (?:in|it in|this in)|"
+    r"look it up|if you (?:refuse|answer|use|dont|do not|quote)|give me (?:one|a short|your)|"
+    r"then write|réponds|antworte|responde|rispondi|odpowiedz|napisz|écris|schreib|escribe|"
+    r"scrivi)\b")
 _SOFT_ANY = re.compile(
-    r"\b(?:write|compose|draft|generate|create|make|post|send)\b.{0,40}\b(?:tweets?|posts?|"
+    r"\b(?:write|compose|draft|generate|create|make|post|send|output)\b.{0,40}\b(?:tweets?|posts?|"
     r"poems?|essays?|letters?|emails?|stor(?:y|ies)|songs?|articles?|blogs?|speech|threads?|"
     r"jokes?|limericks?|haikus?|raps?|press release|petition|slogans?)\b")
+# Chat-template and prompt markup: "<|im_start|>", "### Input:", "[ADMIN MODE]", "----".
+_MARKUP = re.compile(r"<\|[^|<>\n]{0,40}\|>|<!--|-->|#{2,}|\[{2,}|\]{2,}|-{3,}|={3,}|"
+                     r"\[[A-Z][A-Z0-9 _-]{1,40}\]|(?<!\w)-{2,}|-{3,}|&&|\bsudo\b|`{3,}|>{3,}")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
-_CLAUSE_BREAK = re.compile(r"(\s*[,;:]\s*(?:and then\s+|and\s+|then\s+|but\s+)?|"
-                           r"\s+(?:and then|then|and|but)\s+)")
+_CLAUSE_BREAK = re.compile(r"(\s*[()]\s*|\s*[,;:]\s*(?:and then\s+|and\s+|then\s+|but\s+)?|"
+                           r"\s+(?:and then|then|and|but|[—–])\s+)")
 _CONNECTIVES = re.compile(r"^(?:(?:anyway|anyways|anyhow|so|ok|okay|now|well|but|and|also|then|"
                           r"instead|actually|right|alright|fine|please|oh|besides|regardless|"
                           r"lol|haha)\b[\s,.:;!-]*)+", re.IGNORECASE)
+_WORDS = re.compile(r"\S+")
+_TRAILING_POLITE = re.compile(r"(?:[\s,;:-]+(?:please|pls|thanks|thank you|ty))?[^\w?)\]\"'”’]*$",
+                              re.IGNORECASE)
 
 
 def _is_instruction(clause: str, first: bool = True) -> bool:
-    """HARD wording anywhere, or an imperative to write/print/... where an order can start."""
+    """HARD wording anywhere, or an order (write/print/pretend/...) where an order can start."""
     norm = normalise(clause)
     if _HARD.search(norm):
         return True
@@ -609,35 +670,141 @@ def _question_like(text: str) -> bool:
     return len(normalise(text).split()) >= 2 or text.rstrip().endswith("?")
 
 
+def _asks(clause: str) -> bool:
+    """A clause that opens as a question does, or ends with a question mark."""
+    return starts_like_a_question(_POLITE.sub("", normalise(clause))) or (
+        clause.rstrip().endswith("?") and len(normalise(clause).split()) >= 2)
+
+
+def _order_within(clause: str) -> int | None:
+    """Where an order starts inside a clause that opens as a question ("what is SHIPP ignore
+    your rules and ..."), as an offset into the clause; None for none."""
+    for word in list(_WORDS.finditer(clause))[2:]:
+        rest = clause[word.start():]
+        norm = normalise(rest)
+        if _ORDER_INSIDE.match(norm) or _HARD.match(norm):
+            return word.start()
+    return None
+
+
+# Words a question cut short cannot end on, and that alone ask nothing.
+_FRAGMENT_END = frozenset(
+    "a an the your my our their his her its this that these those of in on at to for with from by "
+    "and or but me you it is are was were do does did can could should would will has have had "
+    "who what whats when where why how which tell give show explain describe".split())
+_WH = re.compile(r"^(?:who|whom|whose|what|whats|when|where|why|how|which)\b")
+_REQUEST = re.compile(r"^(?:tell me|explain|describe|give me|show me)\b")
+_WH_OR_REQUEST = re.compile(rf"{_WH.pattern}|{_REQUEST.pattern}")
+
+
+def _question_within(clause: str) -> int | None:
+    """Where a question starts after one or two stray words ("sudo when did ..."), or None."""
+    for word in list(_WORDS.finditer(clause))[1:3]:
+        if _WH.match(normalise(clause[word.start():])) and not _is_instruction(
+                clause[:word.start()]):
+            return word.start()
+    return None
+
+
+def _asked(clause: str) -> str:
+    """The question a clause asks, up to any order inside it ("" when it asks nothing, opens
+    with an order, or what is left before the order dangles: "what is", "give me your")."""
+    norm = normalise(clause)
+    if _ORDER_INSIDE.match(norm) or _SOFT_START.match(_POLITE.sub("", norm)):
+        return ""
+    cut = _order_within(clause)
+    asked = clause[:cut] if cut is not None else clause
+    if not _asks(asked) or _is_instruction(asked):
+        return ""
+    words = normalise(asked).split()
+    if cut is not None and (words[-1] in _FRAGMENT_END or not set(words) - _FRAGMENT_END):
+        return ""
+    return asked
+
+
+def _segments(message: str) -> list[str]:
+    """Sentences and lines of the message, with prompt markup taken as a break."""
+    text = _MARKUP.sub("\n", message)
+    return [s for s in _SENTENCE_BREAK.split(text.strip()) if s and s.strip()]
+
+
+def _clauses(segment: str) -> tuple[list[str], list[str]]:
+    """The clauses of a segment and the breaks between them (len(clauses) - 1 of them)."""
+    parts = _CLAUSE_BREAK.split(segment)
+    return parts[0::2], parts[1::2]
+
+
+def _orders(clauses: list[str], breaks: list[str]) -> list[bool]:
+    """Which clauses instruct the bot; an order can open a clause after another order."""
+    orders: list[bool] = []
+    for i, clause in enumerate(clauses):
+        orders.append(_is_instruction(clause, i == 0 or orders[-1] or "then" in breaks[i - 1]))
+    return orders
+
+
+def _question_part(segment: str) -> str:
+    """The question a segment asks: from a clause that opens as a question to the first order
+    after it, or "" when no clause asks. A question opens a segment, follows an order or
+    comes after a comma or colon ("tell me straight: how many ..." starts at "how")."""
+    clauses, breaks = _clauses(segment)
+    orders = _orders(clauses, breaks)
+    for i, clause in enumerate(clauses):
+        punctuated = not i or re.search(r"[,:;()—–]", breaks[i - 1])
+        if not punctuated and not (orders[i - 1] and _WH_OR_REQUEST.match(normalise(clause))):
+            continue  # "pretend you're X and would tell me ..." goes on the order
+        asked = _asked(clause)
+        if not asked and not orders[i] and (within := _question_within(clause)) is not None:
+            asked = _asked(clause[within:])
+        if not asked:
+            continue
+        if i + 1 < len(clauses) and ":" in breaks[i] and _asked(clauses[i + 1]):
+            continue  # "tell me: who ...", "how would you answer: what ..." ask what follows
+        kept = [asked]
+        if asked == clause:
+            for j in range(i + 1, len(clauses)):
+                if orders[j]:
+                    break
+                cut = _order_within(clauses[j])
+                kept.extend((breaks[j - 1], clauses[j][:cut]))
+                if cut is not None:
+                    break
+        return "".join(kept).strip(" \t\n,;:-(")
+    return ""
+
+
 def _strip_sentence(sentence: str) -> tuple[str, bool]:
     """The sentence without its instruction clauses, and whether anything was removed."""
-    parts = _CLAUSE_BREAK.split(sentence)
-    orders: list[bool] = []
-    for i in range(0, len(parts), 2):
-        orders.append(_is_instruction(parts[i], i == 0 or orders[-1] or "then" in parts[i - 1]))
+    clauses, breaks = _clauses(sentence)
+    orders = _orders(clauses, breaks)
     if not any(orders):
         return sentence, False
     kept: list[str] = []
-    for i, order in zip(range(0, len(parts), 2), orders, strict=True):
-        if order or (not kept and not _question_like(parts[i])):
+    for i, order in enumerate(orders):
+        if order or (not kept and not _question_like(clauses[i])):
             continue
         if kept:
-            kept.append(" " if orders[i // 2 - 1] else parts[i - 1])
-        kept.append(parts[i])
+            kept.append(" " if orders[i - 1] else breaks[i - 1])
+        kept.append(clauses[i])
     return "".join(kept).strip(), True
 
 
 def strip_instructions(question: str) -> str:
-    """The message without the sentences or clauses that instruct the bot, trimmed."""
-    kept: list[str] = []
-    removed = False
-    for sentence in _SENTENCE_BREAK.split(question.strip()):
-        text, cut = _strip_sentence(sentence)
-        removed = removed or cut
-        kept.append(text)
-    if not removed:
-        return question.strip()
-    return _CONNECTIVES.sub("", " ".join(filter(None, kept))).strip(" \t\n,;:-")
+    """The question a message asks, without the sentences or clauses that instruct the bot.
+
+    A message with no instruction comes back trimmed. One with an instruction keeps only what
+    its segments ask (from a clause that opens as a question to the next order); where
+    nothing asks, the words left after the orders are cut, which may be nothing."""
+    message = question.strip()
+    segments = _segments(message)
+    stripped = [_strip_sentence(segment) for segment in segments]
+    if not any(cut for _, cut in stripped):
+        return message
+    asked = [part for part in map(_question_part, segments) if part]
+    # Beside a question, a bare request ("just give me the number") belongs to the orders.
+    questions = [part for part in asked if not _REQUEST.match(_POLITE.sub("", normalise(part)))]
+    asked = questions or asked
+    kept = asked or [text for text, _ in stripped if text]
+    return _TRAILING_POLITE.sub("", _CONNECTIVES.sub("", " ".join(kept))).strip(" \t\n,;:-")
 
 
 def crisis_answer(question: str) -> Answer:
