@@ -762,13 +762,35 @@ def _question_part(segment: str) -> str:
         kept = [asked]
         if asked == clause:
             for j in range(i + 1, len(clauses)):
+                cut = _order_within(clauses[j])
+                if cut is not None:
+                    if _carries_on(clauses[j][:cut]):  # "in 2017 and 2018 - answer from ..."
+                        kept.extend((breaks[j - 1], clauses[j][:cut]))
+                    break
                 if orders[j]:
                     break
-                cut = _order_within(clauses[j])
-                kept.extend((breaks[j - 1], clauses[j][:cut]))
-                if cut is not None:
-                    break
+                kept.extend((breaks[j - 1], clauses[j]))
         return "".join(kept).strip(" \t\n,;:-(")
+    return ""
+
+
+def _carries_on(words: str) -> bool:
+    """Whether the words before an order carry a question on, rather than open the order
+    ("and 2018 -" does; "and please just", "so the" do not)."""
+    norm = _POLITE.sub("", normalise(_CONNECTIVES.sub("", words)))
+    if not norm or _ORDER_INSIDE.match(norm) or _SOFT_START.match(norm):
+        return False
+    return norm.split()[-1] not in _FRAGMENT_END and bool(set(norm.split()) - _FRAGMENT_END)
+
+
+def _question_after_order(segment: str) -> str:
+    """Where no clause asks, a question run on after an order in the same clause ("answer in
+    your own words when did ..."): from its question word to the end of the segment."""
+    for clause in _clauses(segment)[0]:
+        for word in list(_WORDS.finditer(clause))[1:]:
+            rest = clause[word.start():]
+            if _WH.match(normalise(rest)) and (asked := _asked(rest)):
+                return asked.strip(" \t\n,;:-\"'“”")
     return ""
 
 
@@ -799,7 +821,8 @@ def strip_instructions(question: str) -> str:
     stripped = [_strip_sentence(segment) for segment in segments]
     if not any(cut for _, cut in stripped):
         return message
-    asked = [part for part in map(_question_part, segments) if part]
+    asked = [part for part in map(_question_part, segments) if part] or [
+        part for part in map(_question_after_order, segments) if part]
     # Beside a question, a bare request ("just give me the number") belongs to the orders.
     questions = [part for part in asked if not _REQUEST.match(_POLITE.sub("", normalise(part)))]
     asked = questions or asked
