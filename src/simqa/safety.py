@@ -777,7 +777,7 @@ def _question_part(segment: str) -> str:
 def _carries_on(words: str) -> bool:
     """Whether the words before an order carry a question on, rather than open the order
     ("and 2018 -" does; "and please just", "so the" do not)."""
-    norm = _POLITE.sub("", normalise(_CONNECTIVES.sub("", words)))
+    norm = _POLITE.sub("", normalise(_CONNECTIVES.sub("", words)) + " ").strip()
     if not norm or _ORDER_INSIDE.match(norm) or _SOFT_START.match(norm):
         return False
     return norm.split()[-1] not in _FRAGMENT_END and bool(set(norm.split()) - _FRAGMENT_END)
@@ -789,7 +789,7 @@ def _question_after_order(segment: str) -> str:
     for clause in _clauses(segment)[0]:
         for word in list(_WORDS.finditer(clause))[1:]:
             rest = clause[word.start():]
-            if _WH.match(normalise(rest)) and (asked := _asked(rest)):
+            if _WH.match(normalise(word.group())) and (asked := _asked(rest)):
                 return asked.strip(" \t\n,;:-\"'“”")
     return ""
 
