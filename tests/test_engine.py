@@ -157,12 +157,19 @@ def test_a_contested_question_is_answered_from_both_sides(engine):
     "what is the email address of the Health Innovation Network?",
     "How much did the AHSN Network's independent review cost?",
     "what did the SIM police officer cost?",
+    "how many people complained to the AHSN Network about SIM in 2021",
 ])
 def test_no_quote_is_offered_for_contact_details_or_an_amount_the_documents_never_give(
         engine, question):
     answer = engine.ask(question)
     assert answer.status == "not_found"
     assert all(q.role == "related" for q in answer.quotes)
+
+
+def test_a_count_the_documents_do_give_is_answered_with_it(engine):
+    answer = engine.ask("how many service users had SIM supported by March 2020")
+    assert answer.status == "answered"
+    assert "approximately 270 service users" in answer.quotes[0].text
 
 
 def test_an_amount_the_documents_do_give_is_answered_with_it(engine):

@@ -68,7 +68,8 @@ def test_a_count_question_takes_a_number_the_question_does_not_already_hold():
     ("how much funding did the HIN commit to SIM", "money"),
     ("who paid for the police officers in the london SIM pilots", ""),
     ("how was the SIM police officer post funded", ""),
-    ("how many AHSNs are there in england", ""),
+    ("how many AHSNs are there in england", "count"),
+    ("what did the review find about how the AHSNs worked", ""),
     ("what did the review say about costs", ""),
     ("what did the review say about the cost of SIM?", ""),
     ("what did SIM cost the NHS?", "money"),
@@ -88,3 +89,10 @@ def test_a_demanded_form_is_held_only_by_text_that_shows_it():
     assert holds_form("email", "Write to info@example.org")
     assert not holds_form("email", "call 020 7946 0000")
     assert holds_form("", "anything")
+    assert holds_form("count", "approximately 270 service users") and holds_form(
+        "count", "The initial evidence base was a small number of individuals.")
+    assert holds_form("count", "there were 20 teams") and holds_form("count", "eight trusts")
+    for no_count in ("AHSN Network provides responses to a number of FOI requests in 2021",
+                     "30\tJuly 2021\tAHSN Network provides responses", "under section 136",
+                     "S136 data did not match", "On 11.05.2021 we received a response [12]"):
+        assert not holds_form("count", no_count), no_count

@@ -49,6 +49,16 @@ _ASKS_EMAIL = re.compile(r"(?<!\bmy )\be-?mail address\b|\bwhat(?:'s| is) (?:the
 _ASKS_CONTACT = re.compile(r"(?<!\bmy )\b(?:contact details?|postal address|address to write to)\b|"
                            r"\bhow (?:do|can|could) i (?:contact|email|call|ring|phone|reach|"
                            r"get in touch with)\b", re.I)
+_ASKS_COUNT = re.compile(r"\bhow many\b", re.I)
+# A count: a number that is not a year, a date's day or a table row's index, or a quantity
+# said in words ("a small number of", "the majority of").
+_COUNT = re.compile(
+    rf"(?<![\d./£$€\[-])(?<![sS])(?<!section )(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?"
+    rf"(?![\d./\]]|\s*(?:{_MONTHS})\b|\t)|"
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundreds?|thousands?|dozens?|both|single|half|several|handful|majority|"
+    r"minority|(?:small|large|limited|growing|increasing) number)\b", re.I)
 _PHONE = re.compile(r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}(?:[\s-]?\d{3,4})?\b|\b\d{3} \d{3}\b")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _WEB = re.compile(r"\bhttps?://|\bwww\.", re.I)
@@ -158,19 +168,21 @@ def offers(kind: str, text: str) -> float:
 
 def demanded_form(question: str) -> str:
     """The form without which no text can answer the question: "money" (what something cost),
-    "phone", "email", "contact" (any way to get in touch: phone, e-mail or web address), or ""
-    for none."""
+    "count" (how many), "phone", "email", "contact" (any way to get in touch: phone, e-mail or
+    web address), or "" for none."""
     for form, asks in (("phone", _ASKS_PHONE), ("email", _ASKS_EMAIL), ("contact", _ASKS_CONTACT)):
         if asks.search(question):
             return form
     if _ASKS_AMOUNT.search(question):
         return "money"
+    if _ASKS_COUNT.search(question):
+        return "count"
     return ""
 
 
 def holds_form(form: str, text: str) -> bool:
     """Whether text holds the form a question demands (always, for no demand)."""
-    patterns = {"money": (_MONEY,), "phone": (_PHONE,), "email": (_EMAIL,),
+    patterns = {"money": (_MONEY,), "count": (_COUNT,), "phone": (_PHONE,), "email": (_EMAIL,),
                 "contact": (_PHONE, _EMAIL, _WEB)}.get(form, ())
     return not patterns or any(p.search(text) for p in patterns)
 
