@@ -13,6 +13,12 @@ from simqa.questions import demanded_form, holds_form, measure, offers_new, ques
     ("How much did the independent review cost?", "number"),
     ("why do trusts need extra admin help for the SIM project", "why"),
     ("what does AHSN stand for", "definition"),
+    # A clause opening with "when" or "once" sets the scene; the question comes after it.
+    ("when the trusts compared their figures with the police's, what did they find", "other"),
+    ("once SIM is running, how often is the cohort list checked", "number"),
+    ("when the review came out, who was blamed", "who"),
+    ("when and where did operation serenity start", "when"),
+    ("when was the review published and what did it find", "when"),
 ])
 def test_question_types(question, kind):
     assert question_type(question) == kind

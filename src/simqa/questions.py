@@ -67,10 +67,20 @@ _DEFINITION = re.compile(r"\b(?:is an?|are|means|refers to|stands for|known as)\
 QUESTION_TYPES = ("who", "when", "number", "why", "where", "definition", "how", "other")
 
 
+_MAIN_AFTER_WHEN = re.compile(
+    r"(?:when|once|after|if)\b(?! (?:did|do|does|was|were|is|are|will|would|has|had|have|can|"
+    r"could|should)\b)(?: (?!(?:what|how|who|whose|which|why|where)\b)[^ ]+){2,} "
+    r"((?:what|how|who|which|why|where)\b.*)")
+
+
 def question_type(question: str) -> str:
     """The answer type a question asks for, read from its question words, not its topic."""
     q = " " + re.sub(r"\s+", " ", question.lower().replace("’", "'")) + " "
     lead = re.sub(r"^\W*(?:(?:so|and|but|ok|okay|please|hi|hey),? )*", "", q.strip())
+    # "when the team compared the figures, what did they find": the question is the main clause
+    main = _MAIN_AFTER_WHEN.match(lead)
+    if main:
+        return question_type(lead[main.start(1):])
     if re.search(r"\b(how many|how much|how long|what number|what percentage|"
                  r"what proportion|how often)\b", q):
         return "number"
