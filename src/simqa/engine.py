@@ -38,6 +38,7 @@ from simqa.retrieval import Retriever
 from simqa.safety import crisis_answer, route, strip_instructions
 from simqa.spelling import Speller
 from simqa.store import IndexData, StaleIndex, build_index, corpus_version, load_index
+from simqa.supports import pick_supports
 from simqa.topic_model import TopicModel, corpus_terms
 
 SUPPORT_RANK = 5  # supporting quotes come from this many best-ranked units
@@ -352,12 +353,8 @@ class Engine:
         other = [c for c in rest if publisher_of[c[0].doc_id] != answer_publisher]
         if other and contested:
             chosen.append(other[0])
-        for candidate in rest:
-            if len(chosen) >= self.settings.max_quotes:
-                break
-            if candidate not in chosen:
-                chosen.append(candidate)
-        return chosen[: self.settings.max_quotes]
+        return pick_supports(chosen, rest, self.index.sentence_vectors,
+                             self.settings.max_quotes)[: self.settings.max_quotes]
 
     def _every_meaning(self, spans: list[tuple[Span, float]],
                        ranked: Ranked) -> list[tuple[Span, float]]:
