@@ -79,6 +79,8 @@ def test_a_count_question_takes_a_number_the_question_does_not_already_hold():
     ("what did the review say about costs", ""),
     ("what did the review say about the cost of SIM?", ""),
     ("what did SIM cost the NHS?", "money"),
+    ("what budget did the AHSN Network give the London trusts", "money"),
+    ("what budget covered the police officer post", ""),
 ])
 def test_the_form_a_question_cannot_be_answered_without(question, form):
     assert demanded_form(question) == form

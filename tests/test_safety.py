@@ -270,6 +270,8 @@ SMALLTALK = [
     ("all sorted now thanks", "thanks"),
     ("perfect, exactly what i was after", "thanks"),
     ("you have a good day too", "goodbye"),
+    ("cheers for that, really helpful x", "thanks"),
+    ("that's really helped with my essay, thanks!", "thanks"),
 ]
 
 GREETING_THEN_QUESTION = [

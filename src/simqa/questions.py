@@ -41,6 +41,7 @@ _ASKS_AMOUNT = re.compile("|".join((
     r"\bhow much money\b",
     r"\bwhat (?:did|does|do|will|would) .{0,80}\bcost(?: (?:the|in|to|per|each|a)\b.{0,40})?\W*$",
     r"\bwhat (?:was|is|were|are) the (?:total )?(?:cost|price|budget|fee)s?\b",
+    r"\bwhat (?:sum|amount of money|salary|fee)\b|\bwhat budget (?:did|does|do|was|were|has|had)\b",
 )), re.I)
 _ASKS_PHONE = re.compile(r"(?<!\bmy )\b(?:(?:phone|telephone|mobile|fax|contact) (?:number|no)\b|"
                          r"what number (?:do|can|should) i (?:call|ring|phone|text)\b)", re.I)

@@ -502,6 +502,10 @@ _SMALLTALK_PARTS = {
     r"(?:(?:many )?thanks+|thank (?:you|u)|cheers|ta)(?: (?:so|very) much)? for "
     r"(?:that|this|the (?:help|info|information|answers?|reply|quotes)|your (?:help|time|answers?)|"
     r"all (?:your|the) help|explaining(?: that| it)?|everything|helping(?: me)?)|"
+    r"(?:thats|that has|its|it has|youve|you have) (?:really |so |very |truly )?helped(?: me)?"
+    r"(?: (?:a lot|loads|massively|so much))?(?: with (?:my|the|our) (?:essay|dissertation|"
+    r"homework|research|assignment|article|work|studies|project|thesis|coursework|piece|"
+    r"report))?|"
     r"(?:youve|you have|youre|you are|that was|thats been) (?:been )?"
     r"(?:very |really |so |super |a )?(?:helpful|help|big help|great help)|much obliged|"
     r"(?:i )?appreciate (?:the|your) help|great stuff|superb|"
@@ -528,7 +532,7 @@ _SMALLTALK_PARTS = {
     r"actually answer (?:it|me|my question|the question)|try again",
     "filler": r"there|mate|bot|simqa|friend|all|everyone|again|then|so|very|much|you|u|lol|haha|"
     r"please|pls|just|and|but|oh|ah|um|hmm|well|yes|yeah|yep|no|nope|sir|buddy|pal|chatbot|"
-    r"folks|guys|love|right|sure|fine|really|now|indeed|tbh|at|actually|too|as well",
+    r"folks|guys|love|right|sure|fine|really|now|indeed|tbh|at|actually|too|as well|x+|xo+",
 }
 _SMALLTALK_WHOLE = re.compile(
     r"(?:\s*\b(?:" + "|".join(_SMALLTALK_PARTS.values()) + r")\b)+\s*")
