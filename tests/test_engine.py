@@ -133,6 +133,14 @@ def test_batched_answers_and_document_rankings_match_one_at_a_time(engine):
         assert len(documents) == len(set(documents)) <= 5
 
 
+def test_a_numbered_point_that_refers_back_is_quoted_with_the_point_before(engine):
+    answer = engine.ask("what prompted the AHSN Network to commission the Farrar review?")
+    assert answer.status == "answered"
+    top = answer.quotes[0].text
+    assert "As a consequence of this interest" in top
+    assert "attracted interest through social media" in top  # the cause, on the line above
+
+
 def test_a_short_sentence_about_this_or_these_is_quoted_with_what_it_refers_to(engine):
     from simqa.extraction import quote_span
 

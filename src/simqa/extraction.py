@@ -16,6 +16,7 @@ _REFERS_BACK_INSIDE = re.compile(
     r"\b(?:this|these|such)\s+(?!(?:document|report|paper|page|website|site|statement|letter|"
     r"guide|guidance|section|year|month|week|time|day|review|programme|model|service)s?\b)"
     r"[a-z]+", re.I)
+_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)+\s+")
 SHORT = 100  # characters: a sentence this short leans on its neighbour for its subject
 # Directions to somewhere else ("Please click here for the template.", "... steps below."):
 # the place they point to is not in the quote, so they answer nothing. Stricter than ranking's
@@ -48,9 +49,9 @@ def quote_span(sentences: list[Sentence], documents: dict[str, Document], sid: i
     sentence = sentences[sid]
     if sentence.kind == "lead_in" or _introduces_list(sentences, sid):
         chosen += _following(sentences, sid, MAX_UNITS - 1)
-    elif (_REFERS_BACK.match(sentence.text.lstrip("-•– ")) or _is_continuation(sentence)
+    elif (_REFERS_BACK.match(_opening(sentence.text)) or _is_continuation(sentence)
           or len(sentence.text) < SHORT and _REFERS_BACK_INSIDE.search(sentence.text)):
-        previous = _previous(sentences, sid)
+        previous = _previous(sentences, sid, next_line=True)
         if previous is not None:
             chosen.insert(0, previous)
     if len(chosen) == 1:
@@ -98,19 +99,27 @@ def points_elsewhere(sentence: Sentence) -> bool:
         _POINTS_ELSEWHERE.search(sentence.text.strip().lstrip("-•– ")))
 
 
+def _opening(text: str) -> str:
+    """The text without its bullet and section number ("- 1.3 As a consequence ...")."""
+    return _SECTION_NUMBER.sub("", text.lstrip("-•– "))
+
+
 def _is_continuation(sentence: Sentence) -> bool:
-    first = sentence.text.lstrip("-•– ")[:1]
+    first = _opening(sentence.text)[:1]
     return bool(first) and first.islower()
 
 
-def _previous(sentences: list[Sentence], sid: int) -> int | None:
+def _previous(sentences: list[Sentence], sid: int, next_line: bool = False) -> int | None:
+    """The unit before, when it is quotable and in the same passage or line (or, with
+    `next_line`, on the line just above: a passage may end between two bullets)."""
     if sid == 0:
         return None
     previous = sentences[sid - 1]
     current = sentences[sid]
     if previous.doc_id != current.doc_id or not previous.quotable:
         return None
-    if previous.passage_id != current.passage_id and previous.block != current.block:
+    if (previous.passage_id != current.passage_id and previous.block != current.block
+            and not (next_line and previous.block == current.block - 1)):
         return None
     return sid - 1
 
