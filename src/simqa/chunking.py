@@ -19,7 +19,7 @@ _ABBREVIATIONS = {
 # digit or opening quote/bracket.
 _BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•])")
 _BULLET = re.compile(r"^\s*(?:[-•*▪●–]|\(?[a-z]\)|\(?\d{1,2}[.)](?!\d))\s+")
-_SECTION_NUMBER = re.compile(r"^\s*(?:[-•]\s*)?\d+(?:\.\d+)+\.?\s")
+SECTION_NUMBER = re.compile(r"^\s*(?:[-•]\s*)?\d+(?:\.\d+)+\.?\s")
 _TOC_ROW = re.compile(r"(?:\.{3,}|\t)\s*\d{1,3}\s*$")
 _REFERENCE_HEADINGS = re.compile(r"^\s*(references|bibliography|notes|sources)\s*:?\s*$", re.I)
 _END_PUNCTUATION = ".!?\"”’)]"
@@ -159,7 +159,7 @@ def _line_kind(line: str, stripped: str, in_references: bool) -> str:
         return "heading"
     if stripped.endswith(":") and len(words) <= 6:
         return "heading"
-    if _SECTION_NUMBER.match(line) and ends_open and len(words) <= 14:
+    if SECTION_NUMBER.match(line) and ends_open and len(words) <= 14:
         return "heading"
     return "sentence"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from simqa.chunking import SECTION_NUMBER
 from simqa.records import Document, Sentence
 
 MAX_UNITS = 3
@@ -16,7 +17,6 @@ _REFERS_BACK_INSIDE = re.compile(
     r"\b(?:this|these|such)\s+(?!(?:document|report|paper|page|website|site|statement|letter|"
     r"guide|guidance|section|year|month|week|time|day|review|programme|model|service)s?\b)"
     r"[a-z]+", re.I)
-_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)+\s+")
 SHORT = 100  # characters: a sentence this short leans on its neighbour for its subject
 # Directions to somewhere else ("Please click here for the template.", "... steps below."):
 # the place they point to is not in the quote, so they answer nothing. Stricter than ranking's
@@ -101,7 +101,7 @@ def points_elsewhere(sentence: Sentence) -> bool:
 
 def _opening(text: str) -> str:
     """The text without its bullet and section number ("- 1.3 As a consequence ...")."""
-    return _SECTION_NUMBER.sub("", text.lstrip("-•– "))
+    return SECTION_NUMBER.sub("", text).lstrip("-•– ")
 
 
 def _is_continuation(sentence: Sentence) -> bool:
