@@ -63,6 +63,15 @@ def test_a_count_question_takes_a_number_the_question_does_not_already_hold():
     assert offers_new("number", "Eleven AHSNs took part in 2019.", question) == 1.0
 
 
+@pytest.mark.parametrize("unit", [
+    "Savings are estimated to be circa £20k per reduction in S136.",
+    "The scheme cost 2.5m in its first year.",
+    "Detentions fell by 40% in the first year.",
+])
+def test_a_number_with_a_unit_suffix_is_a_number(unit):
+    assert offers_new("number", unit, "roughly how much was saved per S136 avoided?") == 1.0
+
+
 @pytest.mark.parametrize(("question", "form"), [
     ("what's the phone number for the AHSN Network?", "phone"),
     ("how do I contact the StopSIM Coalition", "contact"),

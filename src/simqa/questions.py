@@ -9,7 +9,7 @@ _MONTHS = ("january|february|march|april|may|june|july|august|september|october|
 _DATE = re.compile(
     rf"\b(?:(?:19|20)\d\d(?:/\d\d)?|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}|(?:{_MONTHS})\b)", re.I
 )
-_NUMBER = re.compile(r"\b(?:\d+(?:[.,]\d+)?%?|one|two|three|four|five|six|seven|eight|nine|ten|"
+_NUMBER = re.compile(r"\b(?:\d+(?:[.,]\d+)?(?:%|k|m|bn)?|one|two|three|four|five|six|seven|eight|nine|ten|"
                      r"eleven|twelve|fifteen|twenty|hundred|thousand|dozen|several|approximately)\b",
                      re.I)
 _REASON = re.compile(r"\b(?:because|due to|as a result|as a consequence|so that|in order to|"
