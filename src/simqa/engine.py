@@ -200,21 +200,21 @@ class Engine:
         return not asked & self._topic_terms
 
     def _asks_beyond(self, question: str, vector: np.ndarray) -> bool:
-        """Does the question ask for what the documents never say? The question bank decides
-        when it is clear: a question written about the corpus that the documents do not
-        answer comes clearly closer than any they do (unless this one only asks who or what
-        something is: then its neighbours share little more than the name), or one they do
-        answer comes clearly closer than any they do not. Otherwise the gap check decides.
-        Before all these, a question for the response of someone the documents never show
-        responding, or about an apology they never mention, asks beyond them."""
+        """Does the question ask for what the documents never say? A question for the
+        response of someone the documents never show responding, or about an apology they
+        never mention, does. One that only asks who or what something is does not: its vector
+        is little more than the name, so neither the bank nor the gap check can judge it, and
+        retrieval's confidence decides. Otherwise the question bank decides when it is clear
+        (a question written about the corpus that the documents do not answer comes clearly
+        closer than any they do, or the other way round), and the gap check when it is not."""
         if self._response_record.asks_beyond(question):
             return True
+        if asks_identity(question):
+            return False
         bank = self.retriever.bank
         verdict = bank.unanswered(vector) if bank is not None else None
-        if verdict is False:
-            return False
-        if verdict and not asks_identity(question):
-            return True
+        if verdict is not None:
+            return verdict
         return self._gap_model is not None and self._gap_model.asks_beyond(vector)
 
     @cached_property
