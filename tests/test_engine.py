@@ -153,6 +153,31 @@ def test_a_short_sentence_about_this_or_these_is_quoted_with_what_it_refers_to(e
         assert span.text.endswith(sentences[sid].text) or sentences[sid].text in span.text
 
 
+def test_a_first_or_second_bullet_is_quoted_under_its_lists_lead_in(engine):
+    """StopSIM's reasons are bullets under "we consider multiple local reviews insufficient in
+    light of the following:"; a bullet alone would not say what it is a reason for."""
+    answer = engine.ask("why does stopsim think it isnt enough for each trust to just review "
+                        "sim locally")
+    assert answer.status == "answered"
+    assert any("multiple local reviews insufficient" in q.text for q in answer.quotes)
+
+
+def test_only_a_lists_first_two_bullets_take_its_lead_in(engine):
+    from simqa.extraction import MAX_UNITS, quote_span
+
+    sentences, documents = engine.index.sentences, engine.index.documents
+    runs = [i for i in range(len(sentences) - 3) if sentences[i].kind == "lead_in"
+            and all(sentences[j].kind == "bullet" and sentences[j].doc_id == sentences[i].doc_id
+                    for j in range(i + 1, i + 4))]
+    assert runs, "the corpus has no list of three bullets under a lead-in any more"
+    for lead in runs:
+        for position in (1, 2):
+            span = quote_span(sentences, documents, lead + position)
+            assert span.sentence_ids[0] == lead, sentences[lead + position].text
+            assert len(span.sentence_ids) <= MAX_UNITS
+        assert lead not in quote_span(sentences, documents, lead + 3).sentence_ids
+
+
 def test_a_contested_question_is_answered_from_both_sides(engine):
     answer = engine.ask("who's actually responsible for SIM, the AHSNs or NHS England?")
     assert answer.status == "answered"

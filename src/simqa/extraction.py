@@ -43,12 +43,15 @@ class VerbatimError(AssertionError):
 
 def quote_span(sentences: list[Sentence], documents: dict[str, Document], sid: int,
                strong: frozenset[int] = frozenset()) -> Span:
-    """The best unit, made self-contained: a lead-in takes its list, a back-reference its
-    cause, and a neighbour in the same passage that also answers well (in `strong`) joins."""
+    """The best unit, made self-contained: a lead-in takes its list, one of a list's first
+    bullets its lead-in, a back-reference its cause, and a neighbour in the same passage that
+    also answers well (in `strong`) joins."""
     chosen = [sid]
     sentence = sentences[sid]
     if sentence.kind == "lead_in" or _introduces_list(sentences, sid):
         chosen += _following(sentences, sid, MAX_UNITS - 1)
+    elif opening := _list_opening(sentences, sid):
+        chosen = [*opening, sid]
     elif (_REFERS_BACK.match(_opening(sentence.text)) or _is_continuation(sentence)
           or len(sentence.text) < SHORT and _REFERS_BACK_INSIDE.search(sentence.text)):
         previous = _previous(sentences, sid, next_line=True)
@@ -122,6 +125,21 @@ def _previous(sentences: list[Sentence], sid: int, next_line: bool = False) -> i
             and not (next_line and previous.block == current.block - 1)):
         return None
     return sid - 1
+
+
+def _list_opening(sentences: list[Sentence], sid: int) -> list[int]:
+    """For the first or second bullet of a list, the units from the list's lead-in down to the
+    one before it, so the quote says what the list is of (at most MAX_UNITS in all); [] for a
+    later bullet or one with no lead-in above it."""
+    if sentences[sid].kind != "bullet":
+        return []
+    for above in range(sid - 1, max(sid - MAX_UNITS, -1), -1):
+        unit = sentences[above]
+        if unit.doc_id != sentences[sid].doc_id or not unit.quotable:
+            return []
+        if unit.kind != "bullet":
+            return list(range(above, sid)) if _introduces_list(sentences, above) else []
+    return []
 
 
 def _introduces_list(sentences: list[Sentence], sid: int) -> bool:
