@@ -9,9 +9,9 @@ _MONTHS = ("january|february|march|april|may|june|july|august|september|october|
 _DATE = re.compile(
     rf"\b(?:(?:19|20)\d\d(?:/\d\d)?|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}|(?:{_MONTHS})\b)", re.I
 )
-_NUMBER = re.compile(r"\b(?:\d+(?:[.,]\d+)?(?:%|k|m|bn)?|one|two|three|four|five|six|seven|eight|nine|ten|"
-                     r"eleven|twelve|fifteen|twenty|hundred|thousand|dozen|several|approximately)\b",
-                     re.I)
+_NUMBER = re.compile(r"\b(?:\d+(?:[.,]\d+)?(?:%|k|m|bn)?|one|two|three|four|five|six|seven|"
+                     r"eight|nine|ten|eleven|twelve|fifteen|twenty|hundred|thousand|dozen|"
+                     r"several|approximately)\b", re.I)
 _REASON = re.compile(r"\b(?:because|due to|as a result|as a consequence|so that|in order to|"
                      r"to (?:maximise|ensure|enable|avoid|reduce|improve|build|help|support)|"
                      r"crucial|essential|led to|consequence|therefore|since|reason|demands)\b",
