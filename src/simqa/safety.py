@@ -120,9 +120,6 @@ def _join_spelled(match: re.Match[str]) -> str:
     return joined if _canonical(joined) in _KEYWORDS else match.group()
 
 
-# Routing, the crisis check and instruction stripping normalise the same few texts of one
-# message three times over; 32 entries hold one message's, far fewer than a pass over a test set.
-@functools.lru_cache(maxsize=32)
 def normalise(text: str) -> str:
     """Lower-case words; no punctuation, invisible characters, leetspeak or stretched letters."""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
