@@ -72,13 +72,14 @@ class CrisisModel(LinearCheck):
             value += float(row.data @ self.ngram_weights[row.indices])
         return logistic(value)
 
-    def is_crisis(self, vector: np.ndarray, text: str) -> bool:
+    def is_crisis(self, vector: np.ndarray, text: str, said: str | None = None) -> bool:
         """A message of one or two words says too little for the check to mean much (the
         wording rules cover short cries for help: "suicidal", "kms"), and a question about
-        nobody in particular is a question about the topic."""
+        nobody in particular is a question about the topic. `said` is normalise(text), when
+        the caller has it already."""
         if len(text.split()) < MIN_WORDS:
             return False
-        said = normalise(text)
+        said = normalise(text) if said is None else said
         # A message that asks nothing is about someone: "bought razor blades today and they're
         # not for shaving" drops its "I".
         asking = text.rstrip().endswith("?") or _asks(said)

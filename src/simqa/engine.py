@@ -7,6 +7,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
@@ -35,7 +36,7 @@ from simqa.records import Answer, Document, Quote
 from simqa.redaction import redact
 from simqa.responders import ResponseRecord
 from simqa.retrieval import Retriever
-from simqa.safety import crisis_answer, route, strip_instructions
+from simqa.safety import crisis_answer, route, screen
 from simqa.spelling import Speller
 from simqa.store import IndexData, StaleIndex, build_index, corpus_version, load_index
 from simqa.supports import pick_supports
@@ -44,6 +45,12 @@ from simqa.topic_model import TopicModel, corpus_terms
 SUPPORT_RANK = 5  # supporting quotes come from this many best-ranked units
 CONTESTED_RANK = 20  # ...but a contested question looks this far for another publisher's
 NEIGHBOUR_RANK = 5  # a neighbour of the best unit ranked this high joins its quote
+
+
+class Prepared(NamedTuple):
+    early: Answer | None  # crisis, small talk or orders only: no search needed
+    searched: str  # the text retrieval searches with
+    said: str  # the message normalised by safety.normalise
 
 
 class QuestionError(ValueError):
@@ -157,19 +164,20 @@ class Engine:
                   rank_depth: int) -> list[tuple[Answer, list[str]]]:
         prepared = [self._prepare(q) for q in questions]
         # Crisis and small-talk answers need no search, but ranking documents searches anyway.
-        searched = [i for i, (early, _) in enumerate(prepared) if early is None or rank_depth]
-        results: list[tuple[Answer, list[str]]] = [(early, []) for early, _ in prepared]
+        searched = [i for i, p in enumerate(prepared) if p.early is None or rank_depth]
+        results: list[tuple[Answer, list[str]]] = [(p.early, []) for p in prepared]
         if searched:
-            expanded = [prepared[i][1] for i in searched]
+            expanded = [prepared[i].searched for i in searched]
             started = time.perf_counter()
             vectors = self._encode(expanded)
             encode_seconds = (time.perf_counter() - started) / len(searched)
             for row, position in enumerate(searched):
                 began = time.perf_counter()
                 question = questions[position].strip()
-                early = prepared[position][0]
+                early = prepared[position].early
                 if early is None and self._crisis_model is not None and \
-                        self._crisis_model.is_crisis(vectors[row], question):
+                        self._crisis_model.is_crisis(vectors[row], question,
+                                                     prepared[position].said):
                     early = replace(crisis_answer(question), corpus_version=self.corpus_version)
                 if early is not None and not rank_depth:
                     results[position] = (early, [])
@@ -247,7 +255,7 @@ class Engine:
                     break
         return seen
 
-    def _prepare(self, question: str) -> tuple[Answer | None, str]:
+    def _prepare(self, question: str) -> Prepared:
         if not isinstance(question, str):
             raise QuestionError("the question must be text")
         trimmed = question.strip()
@@ -256,11 +264,12 @@ class Engine:
         if len(trimmed) > self.settings.max_question_chars:
             raise QuestionError(
                 f"the question is longer than {self.settings.max_question_chars} characters")
-        routed = route(trimmed)
-        if routed is not None:
-            return replace(routed, corpus_version=self.corpus_version), trimmed
-        searchable = redact(strip_instructions(trimmed) or trimmed)
-        return None, self._speller.correct(searchable or trimmed)
+        screened = screen(trimmed)
+        if screened.early is not None:
+            return Prepared(replace(screened.early, corpus_version=self.corpus_version),
+                            trimmed, screened.said)
+        searchable = redact(screened.asked or trimmed)
+        return Prepared(None, self._speller.correct(searchable or trimmed), screened.said)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return encode_questions(self.embedder, texts)

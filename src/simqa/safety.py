@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import NamedTuple
 
 from simqa.records import Answer, Signpost
 
@@ -100,7 +101,23 @@ _BY_SQUEEZE = {_squeeze(w): w for w in _SQUEEZE_WORDS}
 
 def _unleet(match: re.Match[str]) -> str:
     token = match.group()
-    return token.translate(_LEET) if re.search(r"[a-z]", token) else token
+    return token.translate(_LEET) if _LETTER.search(token) else token
+
+
+_LETTER = re.compile(r"[a-z]")
+# A run of word characters holding a character _LEET replaces; runs without one are left alone.
+_LEET_RUN = re.compile(r"[a-z0-9@$]*[013457@$][a-z0-9@$]*")
+# A whole run of letters and digits that is text speak ("no1", "rly").
+_TEXT_SPEAK_RUN = re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, _TEXT_SPEAK))
+                             + r")(?![a-z0-9])")
+_ODD = re.compile(r"\bod'(?:d|ed)\b")
+_VERB_2 = re.compile(r"\b(?P<verb>want|wants|wanted|going|gonna|have|need|ready|about|trying|"
+                     r"try) 2\b")
+_I_BIN = re.compile(r"\b(?P<who>i|ive|i have) bin\b")
+_BANG_I = re.compile(r"(?<=[a-z])!(?=[a-z])")
+_STRETCHED = re.compile(r"([a-z])\1{2,}")
+_SPELLED = re.compile(r"\b[a-z](?: [a-z]\b){2,}")
+_WORD_RUN = re.compile(r"[^\W_]+")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -124,16 +141,15 @@ def normalise(text: str) -> str:
     """Lower-case words; no punctuation, invisible characters, leetspeak or stretched letters."""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
     text = text.translate(_QUOTES).translate(_LOOKALIKE)
-    text = re.sub(r"\bod'(?:d|ed)\b", "oded", text)
+    text = _ODD.sub("oded", text)
     text = text.replace("'", "")
-    text = re.sub(r"[a-z0-9]+", lambda m: _TEXT_SPEAK.get(m.group(), m.group()), text)
-    text = re.sub(r"\b(?P<verb>want|wants|wanted|going|gonna|have|need|ready|about|trying|try)"
-                  r" 2\b", r"\g<verb> to", text)
-    text = re.sub(r"\b(?P<who>i|ive|i have) bin\b", r"\g<who> been", text)
-    text = re.sub(r"(?<=[a-z])!(?=[a-z])", "i", text)
-    text = re.sub(r"[a-z0-9@$]+", _unleet, text)
-    text = re.sub(r"([a-z])\1{2,}", r"\1\1", text)
-    text = re.sub(r"\b[a-z](?: [a-z]\b){2,}", _join_spelled, " ".join(re.findall(r"[^\W_]+", text)))
+    text = _TEXT_SPEAK_RUN.sub(lambda m: _TEXT_SPEAK[m.group()], text)
+    text = _VERB_2.sub(r"\g<verb> to", text)
+    text = _I_BIN.sub(r"\g<who> been", text)
+    text = _BANG_I.sub("i", text)
+    text = _LEET_RUN.sub(_unleet, text)
+    text = _STRETCHED.sub(r"\1\1", text)
+    text = _SPELLED.sub(_join_spelled, " ".join(_WORD_RUN.findall(text)))
     return " ".join(_canonical(w) for w in text.split())
 
 
@@ -457,7 +473,10 @@ _CRISIS_ALONE = re.compile(
 
 def is_crisis(text: str) -> bool:
     """True when the message shows distress, intent or means-seeking, or someone in danger."""
-    norm = normalise(text)
+    return _crisis_in(normalise(text))
+
+
+def _crisis_in(norm: str) -> bool:
     return bool(_CRISIS.search(norm) or _CRISIS_ALONE.fullmatch(norm))
 
 
@@ -544,7 +563,10 @@ _SMALLTALK_KINDS = tuple(
 def smalltalk_kind(text: str) -> str | None:
     """Which small talk ("greeting", "thanks", "goodbye", "help", "feedback") the whole message
     is, if any."""
-    norm = normalise(text)
+    return _smalltalk_in(normalise(text))
+
+
+def _smalltalk_in(norm: str) -> str | None:
     if not norm or len(norm.split()) > 12 or not _SMALLTALK_WHOLE.fullmatch(norm):
         return None
     return next((kind for kind, pattern in _SMALLTALK_KINDS if pattern.search(norm)), None)
@@ -838,18 +860,30 @@ def crisis_answer(question: str) -> Answer:
     return Answer("crisis", question.strip(), CRISIS_MESSAGE, signposting=SIGNPOSTS)
 
 
-def route(question: str) -> Answer | None:
-    """A crisis or small-talk Answer, or None when the question should go on to retrieval."""
+class Screened(NamedTuple):
+    early: Answer | None  # crisis, small talk, or orders with nothing to look up
+    asked: str  # the message without its instructions (strip_instructions)
+    said: str  # the message normalised (normalise)
+
+
+def screen(question: str) -> Screened:
+    """What route answers, with the two texts it worked out on the way (one pass each)."""
     text = question.strip()
+    said = normalise(text)
     if not text:
-        return None
-    if is_crisis(text):
-        return crisis_answer(text)
-    kind = smalltalk_kind(text)
+        return Screened(None, text, said)
+    if _crisis_in(said):
+        return Screened(crisis_answer(text), text, said)
+    kind = _smalltalk_in(said)
     if kind is not None:
-        return Answer("smalltalk", text, SMALLTALK_MESSAGES[kind])
+        return Screened(Answer("smalltalk", text, SMALLTALK_MESSAGES[kind]), text, said)
     stripped = strip_instructions(text)
     if stripped != text and not _question_like(stripped):
         # Nothing left to look up: the documents cannot answer an order to write or reveal.
-        return Answer("not_found", text, INSTRUCTION_MESSAGE)
-    return None
+        return Screened(Answer("not_found", text, INSTRUCTION_MESSAGE), stripped, said)
+    return Screened(None, stripped, said)
+
+
+def route(question: str) -> Answer | None:
+    """A crisis or small-talk Answer, or None when the question should go on to retrieval."""
+    return screen(question).early
