@@ -96,7 +96,7 @@ def prepare_phrases(engine: Engine, questions: list[dict], in_bank: str = "") ->
     for question, units in zip(questions, answer_units, strict=True):
         if question.get("type") == "crisis":
             continue
-        routed, searchable = engine._prepare(question["question"])
+        routed, searchable, _ = engine._prepare(question["question"])
         if routed is not None:
             continue
         vector = engine._encode([searchable])[0]

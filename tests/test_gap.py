@@ -39,7 +39,7 @@ def test_few_dev_questions_are_refused_as_unanswered(engine):
     """sim-dev is never trained on (scripts/train_topic.py)."""
     items = [json.loads(line) for line in SIM_DEV.read_text(encoding="utf-8").splitlines()]
     answerable = [i["question"] for i in items if i["answerable"] and i["answers"]]
-    searched = [engine._prepare(q)[1] for q in answerable]
+    searched = [engine._prepare(q).searched for q in answerable]
     flagged = [q for q, s, v in zip(answerable, searched, engine._encode(searched), strict=True)
                if engine._asks_beyond(s, v)]
     assert len(flagged) <= 1, flagged
