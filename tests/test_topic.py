@@ -31,6 +31,14 @@ def test_short_questions_naming_the_documents_terms_are_on_topic(engine, questio
     assert engine.ask(question).status == "answered"
 
 
+@pytest.mark.parametrize("question", ["what is s136", "what is S.136?", "whats a s136"])
+def test_a_section_of_an_act_the_documents_cite_is_on_topic(engine, question):
+    """The model reads "s136" as noise; the documents cite section 136 throughout."""
+    answer = engine.ask(question)
+    assert answer.status == "answered"
+    assert any("136" in quote.text for quote in answer.quotes)
+
+
 def test_few_dev_questions_are_taken_for_off_topic(engine):
     """sim-dev is never trained on (scripts/train_topic.py)."""
     items = [json.loads(line) for line in SIM_DEV.read_text(encoding="utf-8").splitlines()]

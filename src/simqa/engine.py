@@ -28,7 +28,6 @@ from simqa.extraction import (
     quote_span,
 )
 from simqa.gap_model import GapModel
-from simqa.lexicon import words
 from simqa.question_bank import read_questions
 from simqa.questions import asks_identity
 from simqa.ranking import Ranked, meanings_asked, rank
@@ -40,7 +39,7 @@ from simqa.safety import crisis_answer, route, screen
 from simqa.spelling import Speller
 from simqa.store import IndexData, StaleIndex, build_index, corpus_version, load_index
 from simqa.supports import pick_supports
-from simqa.topic_model import TopicModel, corpus_terms
+from simqa.topic_model import TopicModel, corpus_terms, named_terms
 
 SUPPORT_RANK = 5  # supporting quotes come from this many best-ranked units
 CONTESTED_RANK = 20  # ...but a contested question looks this far for another publisher's
@@ -204,8 +203,7 @@ class Engine:
         (a bare "whats a CCG?" or "who is Tim Kendall?" says too little for its vector)."""
         if self._topic_model is None or not self._topic_model.off_topic(vector):
             return False
-        asked = set(words(question)) | set(self.index.lexicon.tokens(question))
-        return not asked & self._topic_terms
+        return not named_terms(question, self.index.lexicon) & self._topic_terms
 
     def _asks_beyond(self, question: str, vector: np.ndarray) -> bool:
         """Does the question ask for what the documents never say? A question for the
