@@ -272,10 +272,22 @@ SMALLTALK = [
     ("you have a good day too", "goodbye"),
     ("cheers for that, really helpful x", "thanks"),
     ("that's really helped with my essay, thanks!", "thanks"),
+    # Thanks or a greeting, then asking what else there is to ask.
+    ("hiya! what sort of things can you help me with?", "help"),
+    ("cheers, that was dead useful. what else can you help me with?", "help"),
+    ("hello there, thanks for the help earlier! what other kinds of things can you tell me "
+     "about?", "help"),
+    ("what else can i ask you about", "help"),
+    ("what topics can you cover?", "help"),
+    ("thanks, that was really useful", "thanks"),
+    ("cheers for the help earlier", "thanks"),
 ]
 
 GREETING_THEN_QUESTION = [
     "hi, who developed SIM?",
+    "what else can you tell me about the HIN?",
+    "hiya, what sort of things can you tell me about SIM funding?",
+    "thanks for that earlier, who paid for SIM?",
     "hello what does AHSN stand for",
     "thanks, what about the HIN?",
     "that makes sense, but who paid for it?",

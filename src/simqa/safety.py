@@ -489,12 +489,15 @@ _SMALLTALK_PARTS = {
     r"you able to do|are you (?:a |an )?(?:bot|robot|human|person|real|real person|ai|chatbot|"
     r"computer|machine)|is this (?:a )?(?:bot|robot|human|real person|ai)|am i talking to (?:a )?"
     r"(?:bot|robot|human|person|real person|machine|computer|chatbot|ai)|who made you|who "
-    r"built you|what can you "
-    r"help (?:me )?with|what do you help with|(?:is )?(?:anyone|anybody|someone|somebody) "
-    r"(?:there|here)|i dont (?:understand|get it)|im (?:confused|lost)|how do i (?:start|begin)|"
+    r"built you|what (?:else |other )?(?:(?:kind|sort|type)s? of )?(?:things |stuff |questions |"
+    r"topics |help )?(?:else )?can (?:you|u) (?:help (?:me |us )?(?:out )?with|tell (?:me|us)"
+    r"(?: about)?|do|answer|cover)|what do you help with|(?:is )?(?:anyone|anybody|someone|"
+    r"somebody) (?:there|here)|i dont (?:understand|get it)|im (?:confused|lost)|how do i "
+    r"(?:start|begin)|"
     r"(?:can|could) you help(?: me)?|i (?:have|ve got|got) (?:a|some) questions?|what can you "
-    r"tell me(?: about (?:sim|it|this))?|(?:what|who) is simqa|whats simqa|what (?:kind|sort|"
-    r"type) of (?:questions|things|stuff) (?:can|should|do) i ask(?: you)?|can i ask (?:you )?"
+    r"tell me(?: about (?:sim|it|this))?|(?:what|who) is simqa|whats simqa|what (?:else |other )?"
+    r"(?:(?:kind|sort|type)s? of )?(?:questions |things |stuff |topics )?(?:else )?(?:can|should|"
+    r"do) i ask(?: you)?(?: about)?|can i ask (?:you )?"
     r"anything|is this a (?:bot|robot|computer|machine) or a (?:human|person|real person)|"
     r"(?:can|could) you help(?: me)? with something|where do (?:your|the) answers come from|what "
     r"(?:kind|sort|type) of documents (?:have you got|do you have|do you use)|what documents "
@@ -512,7 +515,8 @@ _SMALLTALK_PARTS = {
     "thanks": r"thanks+(?: a lot| so much| very much| again| loads)?|thankyou|"
     r"thank (?:you|u)(?: so much| very much| again)?|thx|ty|tysm|cheers|ta|many thanks|"
     r"much appreciated|appreciate it|that (?:helps|helped|was helpful|is helpful|s helpful)|"
-    r"thats (?:(?:really|very|so|super) )?(?:helpful|great|useful|brilliant|interesting)|"
+    r"thats (?:(?:really|very|so|super|dead|well|proper) )?(?:helpful|great|useful|brilliant|"
+    r"interesting)|"
     r"nice one|good one|great|brilliant|cool|nice(?! to meet)|perfect|awesome|lovely|ok|okay|k|"
     r"got it|understood|fair enough|no worries|noted|interesting|wow|amazing|"
     r"that(?:s| has)? clear(?:s|ed)? (?:it|that|things) up(?: a lot| nicely| perfectly| for me)?|"
@@ -520,13 +524,15 @@ _SMALLTALK_PARTS = {
     r"that answers (?:it|that|my question)|that explains (?:it|a lot)|all clear|"
     r"(?:(?:many )?thanks+|thank (?:you|u)|cheers|ta)(?: (?:so|very) much)? for "
     r"(?:that|this|the (?:help|info|information|answers?|reply|quotes)|your (?:help|time|answers?)|"
-    r"all (?:your|the) help|explaining(?: that| it)?|everything|helping(?: me)?)|"
+    r"all (?:your|the) help|explaining(?: that| it)?|everything|helping(?: me)?)"
+    r"(?: earlier| today| before| just now| again)?|"
     r"(?:thats|that has|its|it has|youve|you have) (?:really |so |very |truly )?helped(?: me)?"
     r"(?: (?:a lot|loads|massively|so much))?(?: with (?:my|the|our) (?:essay|dissertation|"
     r"homework|research|assignment|article|work|studies|project|thesis|coursework|piece|"
     r"report))?|"
-    r"(?:youve|you have|youre|you are|that was|thats been) (?:been )?"
-    r"(?:very |really |so |super |a )?(?:helpful|help|big help|great help)|much obliged|"
+    r"(?:youve|you have|youre|you are|that was|thats been|its been) (?:been )?(?:very |really |"
+    r"so |super |dead |well |proper |extremely |incredibly |a )?(?:helpful|useful|help|big help|"
+    r"great help)|much obliged|"
     r"(?:i )?appreciate (?:the|your) help|great stuff|superb|"
     r"(?:thats |that is )?(?:just |exactly |everything |all )?(?:what )?i (?:needed|wanted|was "
     r"(?:looking for|after))(?: to know)?|(?:all )?sorted(?: now)?|good bot|well done|"
@@ -567,7 +573,7 @@ def smalltalk_kind(text: str) -> str | None:
 
 
 def _smalltalk_in(norm: str) -> str | None:
-    if not norm or len(norm.split()) > 12 or not _SMALLTALK_WHOLE.fullmatch(norm):
+    if not norm or len(norm.split()) > 20 or not _SMALLTALK_WHOLE.fullmatch(norm):
         return None
     return next((kind for kind, pattern in _SMALLTALK_KINDS if pattern.search(norm)), None)
 
