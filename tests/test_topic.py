@@ -17,6 +17,8 @@ from .paths import SIM_DEV
     "how do I renew my passport online",
     "whats the best way to cook rice",
     "who won the champions league last year",
+    # Words that all come up in one unit, but never side by side.
+    "what's the meaning of life",
 ])
 def test_questions_about_something_else_get_no_quotes(engine, question):
     answer = engine.ask(question)
@@ -37,6 +39,18 @@ def test_a_section_of_an_act_the_documents_cite_is_on_topic(engine, question):
     answer = engine.ask(question)
     assert answer.status == "answered"
     assert any("136" in quote.text for quote in answer.quotes)
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("who is Claire Murdoch", "Claire Murdoch"),
+    ("who is Martin Hewitt", "Martin Hewitt"),
+    ("what were the recommendations of the independent review", "recommendations"),
+])
+def test_short_questions_in_the_documents_own_wording_are_on_topic(engine, question, named):
+    """No context and no term of the documents' own, but their wording: a question about them."""
+    answer = engine.ask(question)
+    assert answer.status == "answered"
+    assert any(named in quote.text for quote in answer.quotes)
 
 
 def test_few_dev_questions_are_taken_for_off_topic(engine):

@@ -200,10 +200,19 @@ class Engine:
 
     def _off_topic(self, question: str, vector: np.ndarray) -> bool:
         """The topic check says so, and the question names none of the documents' own terms
-        (a bare "whats a CCG?" or "who is Tim Kendall?" says too little for its vector)."""
+        (a bare "whats a CCG?" or "who is Tim Kendall?" says too little for its vector) nor
+        uses their wording: all its words in one unit, two of them side by side there as in
+        the question ("who is Claire Murdoch", "what were the recommendations of the
+        independent review"; not "what's the meaning of life")."""
         if self._topic_model is None or not self._topic_model.off_topic(vector):
             return False
-        return not named_terms(question, self.index.lexicon) & self._topic_terms
+        lexicon = self.index.lexicon
+        if named_terms(question, lexicon) & self._topic_terms:
+            return False
+        sequence = lexicon.tokens(question)
+        asked, pairs = frozenset(sequence), set(zip(sequence, sequence[1:], strict=False))
+        return not any(asked <= words and pairs & paired for words, paired in
+                       zip(self.index.sentence_tokens, self.index.sentence_bigrams, strict=True))
 
     def _asks_beyond(self, question: str, vector: np.ndarray) -> bool:
         """Does the question ask for what the documents never say? A question for the
