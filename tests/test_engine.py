@@ -303,6 +303,19 @@ def test_spellings_of_one_long_form_are_one_meaning(engine):
         "high intensity network", "health innovation network"}
 
 
+@pytest.mark.parametrize(("question", "meant", "other"), [
+    ("what is the Health Innovation Network", "Health Innovation Network",
+     "High Intensity Network"),
+    ("what is the High Intensity Network", "High Intensity Network", "Health Innovation Network"),
+])
+def test_a_question_that_spells_out_one_meaning_of_hin_gets_that_one(engine, question, meant,
+                                                                      other):
+    answer = engine.ask(question)
+    assert meant in answer.quotes[0].text
+    assert not any(other in q.text and meant not in q.text for q in answer.quotes), [
+        q.text for q in answer.quotes]
+
+
 def test_a_bibliography_entry_is_never_a_supporting_quote(engine):
     citation = ("[Internet]", "Available from:", "[accessed")
     questions = [item["question"] for item in _dev_items()] + [

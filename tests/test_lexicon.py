@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from simqa.lexicon import learn_acronyms
+from simqa.lexicon import Lexicon, learn_acronyms
 
 
 @pytest.mark.parametrize(("text", "acronym", "long_form"), [
@@ -25,3 +25,11 @@ def test_an_acronym_spelt_out_beside_it_is_learnt(text, acronym, long_form):
 ])
 def test_capitalised_words_after_an_acronym_are_not_taken_for_its_long_form(text):
     assert learn_acronyms([text]) == {}
+
+
+def test_a_long_form_reads_as_its_acronym_and_keeps_its_words_when_the_acronym_has_two():
+    lexicon = Lexicon({"hin": ["High Intensity Network", "Health Innovation Network"],
+                       "ccg": ["Clinical Commissioning Group"]})
+    assert lexicon.tokens("Clinical Commissioning Groups") == ["ccg"]
+    assert lexicon.tokens("the Health Innovation Network") == ["hin", "health", "innov", "network"]
+    assert "innov" not in lexicon.tokens("the High Intensity Network")

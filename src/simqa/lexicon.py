@@ -86,6 +86,18 @@ def learn_acronyms(texts: Iterable[str]) -> dict[str, list[str]]:
     return {acr: [form for form, _ in counts.most_common()] for acr, counts in found.items()}
 
 
+def distinct_meanings(forms: Iterable[str]) -> list[str]:
+    """An acronym's long forms, lower case, spelling variants ("academic health science(s)
+    network") counted once: more than one for an acronym with two meanings ("hin")."""
+    meanings: list[str] = []
+    for form in (f.lower() for f in forms):
+        words = set(form.split())
+        if all(len(words & set(m.split())) / len(words | set(m.split())) < 0.5
+               for m in meanings):
+            meanings.append(form)
+    return meanings
+
+
 def _matching_tail(phrase: str, acronym: str) -> str:
     """The shortest tail of phrase whose capitalised words' initials spell the acronym."""
     candidate_words = phrase.split()
@@ -122,19 +134,23 @@ class Lexicon:
         self.acronyms = acronyms
         pairs = sorted(((form.lower(), acr) for acr, forms in acronyms.items() for form in forms),
                        key=lambda pair: -len(pair[0]))
+        # An acronym with two meanings keeps the long form's own words beside it: a question
+        # about the "Health Innovation Network" is not one about the "High Intensity Network".
+        ambiguous = {acr for acr, forms in acronyms.items() if len(distinct_meanings(forms)) > 1}
         # "Clinical Commissioning Groups" also matches "Clinical Commissioning Group".
         self._long_forms = [
             (form.split()[0], re.compile(r"\b" + r"\s+".join(map(re.escape, form.split()))
-                                         .removesuffix("s") + r"s?\b"), acr)
+                                         .removesuffix("s") + r"s?\b"),
+             f" {acr} \\g<0> " if acr in ambiguous else f" {acr} ")
             for form, acr in pairs
         ]
         self._plural_acronyms = {f"{acr}s": acr for acr in acronyms}
 
     def tokens(self, text: str) -> list[str]:
         lowered = normalise(text)
-        for first_word, pattern, acronym in self._long_forms:
+        for first_word, pattern, replacement in self._long_forms:
             if first_word in lowered:  # a substring test is far cheaper than the regex
-                lowered = pattern.sub(f" {acronym} ", lowered)
+                lowered = pattern.sub(replacement, lowered)
         out = []
         for word in _WORD.findall(lowered):
             if word in STOP_WORDS:

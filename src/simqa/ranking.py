@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from simqa.lexicon import distinct_meanings, tokens
 from simqa.question_bank import SIGNALS as BANK_SIGNALS
 from simqa.questions import (
     demanded_form,
@@ -240,15 +241,12 @@ def meanings_asked(query_tokens: tuple[str, ...], index: IndexData) -> tuple[tup
     more than one meaning ("hin": "high intensity network", "health innovation network");
     spelling variants ("academic health science(s) network") count once. () when none has."""
     acronyms = index.lexicon.acronyms
+    asked = set(query_tokens)
     found: list[tuple[str, str]] = []
     for token in query_tokens:
-        meanings: list[str] = []
-        for form in (f.lower() for f in acronyms.get(token, ())):
-            words = set(form.split())
-            if all(len(words & set(m.split())) / len(words | set(m.split())) < 0.5
-                   for m in meanings):
-                meanings.append(form)
-        if len(meanings) > 1:
+        meanings = distinct_meanings(acronyms.get(token, ()))
+        # A question that spells one meaning out has chosen it.
+        if len(meanings) > 1 and not any(set(tokens(m)) <= asked for m in meanings):
             found += [(token, meaning) for meaning in meanings]
     return tuple(found)
 
