@@ -421,7 +421,12 @@ _CITATION = re.compile(r"\[Internet\]|\bAvailable (?:from|at):|\[accessed\b|\bdo
                        re.I)
 
 
+# Words of the questions the publishers answer differently (whole words: "RightCare" is not
+# "right", "pharmacy" not "harm").
+_CONTESTED = re.compile(r"\b(?:responsib\w*|ok|lawful\w*|(?:il)?legal\w*|safe|safety|"
+                        r"unsafe|agreed?|agrees|disagree\w*|evidence|harm\w*|should|fault\w*|"
+                        r"blame\w*|right|rights|wrong)\b", re.I)
+
+
 def _contested(question: str) -> bool:
-    lowered = question.lower()
-    return any(w in lowered for w in ("responsib", " ok ", "lawful", "legal", "safe", "agree",
-                                      "evidence", "harm", "should", "fault", "blame", "right"))
+    return bool(_CONTESTED.search(question))
