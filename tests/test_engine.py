@@ -178,6 +178,18 @@ def test_only_a_lists_first_two_bullets_take_its_lead_in(engine):
         assert lead not in quote_span(sentences, documents, lead + 3).sentence_ids
 
 
+def test_a_quote_never_ends_on_a_lead_in(engine):
+    """"An extract from this statement reads as follows:" was quoted without the extract."""
+    answer = engine.ask("what did nhs england reply to stopsim")
+    assert any("does not mandate the ‘SIM’ model" in q.text for q in answer.quotes)
+    questions = [item["question"] for item in _dev_items()] + [
+        "what did nhs england reply to stopsim", "how did NHS England respond to StopSIM",
+        "when was SIM part of the NHS Innovation Accelerator?"]
+    for answer in engine.ask_many(questions):
+        for quote in answer.quotes:
+            assert not quote.text.rstrip().endswith(":"), (answer.question, quote.text)
+
+
 def test_a_contested_question_is_answered_from_both_sides(engine):
     answer = engine.ask("who's actually responsible for SIM, the AHSNs or NHS England?")
     assert answer.status == "answered"
