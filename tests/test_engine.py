@@ -178,6 +178,17 @@ def test_only_a_lists_first_two_bullets_take_its_lead_in(engine):
         assert lead not in quote_span(sentences, documents, lead + 3).sentence_ids
 
 
+def test_a_table_cell_carried_on_below_a_blank_line_keeps_its_row(engine):
+    """Quoted alone, "one AHSN, ... expresses commitment to SIM at the base funding level of
+    £36 million." drops the "Only" that ends the row above it."""
+    from simqa.extraction import quote_span
+
+    sentences, documents = engine.index.sentences, engine.index.documents
+    carried = next(s for s in sentences if s.text.startswith("one AHSN, Health Innovation"))
+    span = quote_span(sentences, documents, carried.id)
+    assert "Only" in span.text.split("one AHSN")[0]
+
+
 def test_a_quote_never_ends_on_a_lead_in(engine):
     """"An extract from this statement reads as follows:" was quoted without the extract."""
     answer = engine.ask("what did nhs england reply to stopsim")

@@ -54,7 +54,10 @@ def quote_span(sentences: list[Sentence], documents: dict[str, Document], sid: i
         chosen = [*opening, sid]
     elif (_REFERS_BACK.match(_opening(sentence.text)) or _is_continuation(sentence)
           or len(sentence.text) < SHORT and _REFERS_BACK_INSIDE.search(sentence.text)):
-        previous = _previous(sentences, sid, next_line=True)
+        # A table cell carried on below a blank line ("Only" / "one AHSN, ... expresses
+        # commitment") still belongs to the row above it.
+        carried = _is_continuation(sentence) and sentence.kind != "bullet"
+        previous = _previous(sentences, sid, next_line=True, blank_lines=int(carried))
         if previous is not None:
             chosen.insert(0, previous)
     if len(chosen) == 1:
@@ -128,9 +131,11 @@ def _is_continuation(sentence: Sentence) -> bool:
     return bool(first) and first.islower()
 
 
-def _previous(sentences: list[Sentence], sid: int, next_line: bool = False) -> int | None:
+def _previous(sentences: list[Sentence], sid: int, next_line: bool = False,
+              blank_lines: int = 0) -> int | None:
     """The unit before, when it is quotable and in the same passage or line (or, with
-    `next_line`, on the line just above: a passage may end between two bullets)."""
+    `next_line`, on the line just above, across up to `blank_lines` blank lines: a passage
+    may end between two bullets)."""
     if sid == 0:
         return None
     previous = sentences[sid - 1]
@@ -138,7 +143,7 @@ def _previous(sentences: list[Sentence], sid: int, next_line: bool = False) -> i
     if previous.doc_id != current.doc_id or not previous.quotable:
         return None
     if (previous.passage_id != current.passage_id and previous.block != current.block
-            and not (next_line and previous.block == current.block - 1)):
+            and not (next_line and current.block - 1 - blank_lines <= previous.block)):
         return None
     return sid - 1
 
