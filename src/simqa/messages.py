@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 ANSWERED = ("Here is what the documents say. Each quote is word for word from its source, "
             "with who published it and when.")
-ANSWERED_CONTESTED = ("The documents disagree on this. Here is what each side says, word for "
-                      "word, with who published it and when.")
+ANSWERED_CONTESTED = ("The publishers of these documents take different sides on SIM. Here is "
+                      "what each says on this, word for word, with who published it and when.")
 ANSWERED_TENTATIVE = ("These documents may not answer this exactly. Here is the closest they "
                       "come, word for word, with who published it and when.")
 NOT_FOUND = "I couldn't find an answer to that in these documents."
