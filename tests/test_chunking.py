@@ -62,6 +62,14 @@ def test_headings_and_contents_lines_are_marked_unquotable(split):
     assert any(s.text == "Data Protection Impact Assessment (DPIA)" for s in london)
 
 
+def test_a_title_page_credit_is_quotable_not_a_heading(split):
+    """"Who wrote the SIM London report?" is answered by its title page."""
+    london = _units(split, "hin-sim-london-2018")
+    credits = [s for s in london if s.text in ("Aileen Jackson - Head of Mental Health",
+                                               "Josh Brewster - Project Manager")]
+    assert len(credits) == 2 and all(s.quotable for s in credits)
+
+
 def test_bullets_are_their_own_units(split):
     bullet = _unit_containing(split, "hin-sim-london-2018", "Boots on the ground")
     assert bullet.kind == "bullet" and bullet.text == "- Boots on the ground"

@@ -189,6 +189,12 @@ def test_a_table_cell_carried_on_below_a_blank_line_keeps_its_row(engine):
     assert "Only" in span.text.split("one AHSN")[0]
 
 
+def test_who_wrote_a_report_is_answered_from_its_title_page(engine):
+    answer = engine.ask("who wrote the sim london report")
+    assert answer.status == "answered"
+    assert "Aileen Jackson - Head of Mental Health" in answer.quotes[0].text
+
+
 def test_a_quote_never_ends_on_a_lead_in(engine):
     """"An extract from this statement reads as follows:" was quoted without the extract."""
     answer = engine.ask("what did nhs england reply to stopsim")

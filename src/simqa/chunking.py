@@ -139,6 +139,11 @@ def _is_title(stripped: str, title: str) -> bool:
     return bool(title) and fold(stripped) == fold(title)
 
 
+# A person's name, a dash and their role, as a report's title page credits its authors.
+_CREDIT = re.compile(r"^(?:(?:Dr|Prof|Professor|Sir|Dame)\.? )?[A-Z][a-z]+"
+                     r"(?:[ -][A-Z][a-z'’]+){1,2} [-–—] [A-Z][A-Za-z]")
+
+
 def _line_kind(line: str, stripped: str, in_references: bool) -> str:
     if _TOC_ROW.search(stripped) and len(stripped.split()) <= 12:
         return "toc"
@@ -149,6 +154,8 @@ def _line_kind(line: str, stripped: str, in_references: bool) -> str:
     if _BULLET.match(line):
         return "bullet"
     words = stripped.split()
+    if _CREDIT.match(stripped) and len(words) <= 12:
+        return "sentence"  # who wrote it: "Aileen Jackson - Head of Mental Health"
     # A closing bracket ends a sentence only when the words before it do: "General Data
     # Protection Regulations (GDPR)" is a heading.
     closed = _TRAILING_BRACKETS.sub("", stripped) or stripped

@@ -32,7 +32,7 @@ from simqa.question_bank import (
 )
 from simqa.records import Document, Passage, Sentence, Source
 
-FORMAT_VERSION = 8  # bump when the files or what they mean change
+FORMAT_VERSION = 9  # bump when the files or what they mean change
 POINTER = "CURRENT"
 
 
