@@ -189,6 +189,19 @@ def test_a_table_cell_carried_on_below_a_blank_line_keeps_its_row(engine):
     assert "Only" in span.text.split("one AHSN")[0]
 
 
+@pytest.mark.parametrize(("question", "status"), [
+    ("Who is Phil Jennings?", "not_found"),  # the documents name Paul Jennings, never Phil
+    ("who is Paul Jennings", "answered"),
+    ("what does CLAHRC stand for", "not_found"),  # used, never spelt out
+    ("what do PROMs and PREMs stand for", "not_found"),
+    ("what does NHSE/I stand for", "answered"),  # spelt out, bracketed, not learnt
+    ("what does SHIPP stand for", "answered"),
+])
+def test_who_or_what_questions_the_documents_cannot_answer_are_refused(engine, question,
+                                                                       status):
+    assert engine.ask(question).status == status
+
+
 def test_who_wrote_a_report_is_answered_from_its_title_page(engine):
     answer = engine.ask("who wrote the sim london report")
     assert answer.status == "answered"

@@ -3,7 +3,14 @@ uses."""
 
 import pytest
 
-from simqa.questions import demanded_form, holds_form, measure, offers_new, question_type
+from simqa.questions import (
+    acronyms_to_spell_out,
+    demanded_form,
+    holds_form,
+    measure,
+    offers_new,
+    question_type,
+)
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -113,3 +120,14 @@ def test_a_demanded_form_is_held_only_by_text_that_shows_it():
                      "30\tJuly 2021\tAHSN Network provides responses", "under section 136",
                      "S136 data did not match", "On 11.05.2021 we received a response [12]"):
         assert not holds_form("count", no_count), no_count
+
+
+@pytest.mark.parametrize(("question", "acronyms"), [
+    ("what do PROMs and PREMs stand for", ["PROMs", "PREMs"]),
+    ("what does clahrc stand for?", ["clahrc"]),
+    ("whats HIN short for in the stopsim letter", ["HIN"]),
+    ("what does HIN do", []),
+    ("who is Paul Jennings", []),
+])
+def test_the_acronyms_a_question_asks_to_spell_out(question, acronyms):
+    assert acronyms_to_spell_out(question) == acronyms

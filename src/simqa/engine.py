@@ -29,7 +29,7 @@ from simqa.extraction import (
 )
 from simqa.gap_model import GapModel
 from simqa.question_bank import read_questions
-from simqa.questions import asks_identity
+from simqa.questions import acronyms_to_spell_out, asks_identity
 from simqa.ranking import Ranked, meanings_asked, rank
 from simqa.records import Answer, Document, Quote
 from simqa.redaction import redact
@@ -217,20 +217,35 @@ class Engine:
     def _asks_beyond(self, question: str, vector: np.ndarray) -> bool:
         """Does the question ask for what the documents never say? A question for the
         response of someone the documents never show responding, or about an apology they
-        never mention, does. One that only asks who or what something is does not: its vector
-        is little more than the name, so neither the bank nor the gap check can judge it, and
-        retrieval's confidence decides. Otherwise the question bank decides when it is clear
+        never mention, does. One that only asks who or what something is does when the
+        documents never use one of its words; otherwise its vector is little more than the
+        name, so neither the bank nor the gap check can judge it, and retrieval's confidence
+        decides. Otherwise the question bank decides when it is clear
         (a question written about the corpus that the documents do not answer comes clearly
         closer than any they do, or the other way round), and the gap check when it is not."""
         if self._response_record.asks_beyond(question):
             return True
+        if not all(map(self._spells_out, acronyms_to_spell_out(question))):
+            return True
         if asks_identity(question):
-            return False
+            # A name the documents never use ("who is Phil Jennings") they cannot explain.
+            return not set(self.index.lexicon.tokens(question)) <= self.index.idf.keys()
         bank = self.retriever.bank
         verdict = bank.unanswered(vector) if bank is not None else None
         if verdict is not None:
             return verdict
         return self._gap_model is not None and self._gap_model.asks_beyond(vector)
+
+    def _spells_out(self, acronym: str) -> bool:
+        """Do the documents say what the acronym stands for? The acronyms the lexicon learnt,
+        and any they give in brackets after a long form it could not match ("(NHSE/I)")."""
+        bracketed = f"({acronym.lower()})"
+        return (acronym.lower() in self.index.lexicon.acronyms
+                or any(bracketed in text for text in self._lowered_documents))
+
+    @cached_property
+    def _lowered_documents(self) -> list[str]:
+        return [document.text.lower() for document in self.documents()]
 
     @cached_property
     def _directions(self) -> frozenset[int]:

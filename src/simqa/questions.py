@@ -113,6 +113,21 @@ _IDENTITY = re.compile(r"^\W*(?:who|what)(?:'s|s| is| are| was| were) (?:an? |th
                        r"[\w'&().-]+(?: [\w'&().-]+){0,4}\W*$")
 
 
+_SPELL_OUT = re.compile(r"\b(?:stands? for|short for|acronym|abbreviation)\b", re.I)
+_ACRONYM_WORD = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z/&]*\b")
+_BEFORE_STAND = re.compile(r"\b(?:does|do|is) (?:the )?([a-z][\w/&]{1,9}) (?:stand|short)\b",
+                           re.I)
+
+
+def acronyms_to_spell_out(question: str) -> list[str]:
+    """The acronyms a question asks to have spelt out ("what do PROMs and PREMs stand for",
+    "what does clahrc stand for"); [] for a question that asks nothing of the kind."""
+    if not _SPELL_OUT.search(question):
+        return []
+    found = _ACRONYM_WORD.findall(question)
+    return found or _BEFORE_STAND.findall(question)
+
+
 def asks_identity(question: str) -> bool:
     """Only asks who someone is or what something is ("who is Paul Jennings", "what is the
     High Intensity Network"): the name is nearly all there is to go on."""
