@@ -202,6 +202,12 @@ def test_who_or_what_questions_the_documents_cannot_answer_are_refused(engine, q
     assert engine.ask(question).status == status
 
 
+def test_who_is_someone_is_answered_first_with_their_role(engine):
+    """The documents mention Tim Kendall three times; only one says what he does."""
+    answer = engine.ask("who is Tim Kendall")
+    assert "Tim Kendall (National Clinical Director" in answer.quotes[0].text
+
+
 def test_who_wrote_a_report_is_answered_from_its_title_page(engine):
     answer = engine.ask("who wrote the sim london report")
     assert answer.status == "answered"

@@ -128,6 +128,16 @@ def acronyms_to_spell_out(question: str) -> list[str]:
     return found or _BEFORE_STAND.findall(question)
 
 
+_WHO_IS = re.compile(r"^\W*who(?:'s|s| is| was) (?:(?:dr|prof|professor|sir|dame|lord|lady|"
+                     r"sergeant|sgt)\.? )?(?P<name>[a-z][a-z'’-]+(?: [a-z][a-z'’-]+){1,2})\W*$")
+
+
+def person_asked(question: str) -> str:
+    """The name in "who is Tim Kendall?" (lower case, without a title); "" for any other."""
+    match = _WHO_IS.match(question.strip().lower())
+    return match.group("name") if match else ""
+
+
 def asks_identity(question: str) -> bool:
     """Only asks who someone is or what something is ("who is Paul Jennings", "what is the
     High Intensity Network"): the name is nearly all there is to go on."""

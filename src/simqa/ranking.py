@@ -19,6 +19,7 @@ from simqa.questions import (
     instances,
     measure,
     offers,
+    person_asked,
     question_type,
 )
 from simqa.retrieval import Retrieved
@@ -126,6 +127,7 @@ def rank(question: str, retrieved: Retrieved, index: IndexData,
     scores = features @ w
     order = _promote_typed(np.argsort(-scores, kind="stable"), features, qtype, index,
                            retrieved.ids)
+    order = _promote_described(order, person_asked(question), index, retrieved.ids)
     demand = demanded_form(question)
     order, met = _promote_form(order, demand, index, retrieved.ids)
     return Ranked(
@@ -141,6 +143,23 @@ def rank(question: str, retrieved: Retrieved, index: IndexData,
 
 
 _FORM_DEPTH = 5
+
+
+def _promote_described(order: np.ndarray, person: str, index: IndexData,
+                       ids: np.ndarray) -> np.ndarray:
+    """For "who is X?", the first of the best few quotable units that gives X's role beside
+    the name ("Tim Kendall (National Clinical Director ...)", "Dr Geraldine Strathdee OBE,
+    'Project Mentor ...'") goes first."""
+    if not person:
+        return order
+    described = re.compile("(?i:" + re.escape(person).replace(r"\ ", r"\s+")
+                           + r")(?:\s+[A-Z]{2,4})?(?:\s*\([A-Z]|,\s+['‘\"“]?[A-Z]|\s[-–]\s)")
+    quotable = [i for i in order if index.sentences[int(ids[i])].quotable
+                and index.sentences[int(ids[i])].kind != "reference"][:_FORM_DEPTH]
+    hit = next((i for i in quotable if described.search(index.sentences[int(ids[i])].text)), None)
+    if hit is None or hit == quotable[0]:
+        return order
+    return np.concatenate([[hit], order[order != hit]])
 
 
 def _promote_form(order: np.ndarray, demand: str, index: IndexData,
