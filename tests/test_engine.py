@@ -192,6 +192,7 @@ def test_a_table_cell_carried_on_below_a_blank_line_keeps_its_row(engine):
 @pytest.mark.parametrize(("question", "status"), [
     ("Who is Phil Jennings?", "not_found"),  # the documents name Paul Jennings, never Phil
     ("who is Paul Jennings", "answered"),
+    ("who is Prof Tim Kendall", "answered"),  # "Prof": a word the documents use begins so
     ("what does CLAHRC stand for", "not_found"),  # used, never spelt out
     ("what do PROMs and PREMs stand for", "not_found"),
     ("what does NHSE/I stand for", "answered"),  # spelt out, bracketed, not learnt

@@ -228,8 +228,11 @@ class Engine:
         if not all(map(self._spells_out, acronyms_to_spell_out(question))):
             return True
         if asks_identity(question):
-            # A name the documents never use ("who is Phil Jennings") they cannot explain.
-            return not set(self.index.lexicon.tokens(question)) <= self.index.idf.keys()
+            # A name the documents never use ("who is Phil Jennings") they cannot explain; a
+            # word one of theirs begins with ("Staph" for "Staphylococcus") they may.
+            used = self.index.idf.keys()
+            return any(token not in used and not any(word.startswith(token) for word in used)
+                       for token in self.index.lexicon.tokens(question))
         bank = self.retriever.bank
         verdict = bank.unanswered(vector) if bank is not None else None
         if verdict is not None:
