@@ -242,13 +242,13 @@ class Engine:
     def _spells_out(self, acronym: str) -> bool:
         """Do the documents say what the acronym stands for? The acronyms the lexicon learnt,
         and any they give in brackets after a long form it could not match ("(NHSE/I)")."""
-        bracketed = f"({acronym.lower()})"
-        return (acronym.lower() in self.index.lexicon.acronyms
-                or any(bracketed in text for text in self._lowered_documents))
+        return acronym.lower() in self.index.lexicon.acronyms or acronym.lower() in self._bracketed
 
     @cached_property
-    def _lowered_documents(self) -> list[str]:
-        return [document.text.lower() for document in self.documents()]
+    def _bracketed(self) -> frozenset[str]:
+        """Every short word the documents put in brackets, lower case: "(NHSE/I)" -> "nhse/i"."""
+        return frozenset(word.lower() for document in self.documents()
+                         for word in re.findall(r"\(([^()\s]{2,12})\)", document.text))
 
     @cached_property
     def _directions(self) -> frozenset[int]:

@@ -72,7 +72,7 @@ def quote_span(sentences: list[Sentence], documents: dict[str, Document], sid: i
         elif len(sentence.text) < 60 and sentence.kind in {"sentence", "bullet"}:
             chosen += [i for i in _following(sentences, sid, 1, same_block=True)
                        if not points_elsewhere(sentences[i])]
-    return _span(sentences, documents, _through_lead_in(sentences, chosen, sid))
+    return _span(sentences, documents, _through_lead_in(sentences, chosen, {sid}))
 
 
 def joined_span(a: Span, b: Span, sentences: list[Sentence],
@@ -82,7 +82,7 @@ def joined_span(a: Span, b: Span, sentences: list[Sentence],
     units = sorted(set(a.sentence_ids) | set(b.sentence_ids))
     if a.doc_id != b.doc_id or len(units) > MAX_UNITS or units[-1] - units[0] != len(units) - 1:
         return None
-    return _span(sentences, documents, _through_lead_in(sentences, units, a.sentence_ids[0]))
+    return _span(sentences, documents, _through_lead_in(sentences, units, set(a.sentence_ids)))
 
 
 def _span(sentences: list[Sentence], documents: dict[str, Document], units: list[int]) -> Span:
@@ -91,16 +91,17 @@ def _span(sentences: list[Sentence], documents: dict[str, Document], units: list
     return Span(first.doc_id, first.start, last.end, text, tuple(units))
 
 
-def _through_lead_in(sentences: list[Sentence], units: list[int], answering: int) -> list[int]:
+def _through_lead_in(sentences: list[Sentence], units: list[int],
+                     answering: set[int]) -> list[int]:
     """A quote never ends on a lead-in ("An extract from this statement reads as follows:"):
     it takes what the lead-in introduces while it stays MAX_UNITS long, and otherwise ends
-    before it, unless the lead-in is the unit that answers."""
+    before it, unless the lead-in is one of the units that answer."""
     while sentences[units[-1]].kind == "lead_in":
         room = MAX_UNITS - len(units)
         following = _following(sentences, units[-1], room) if room else []
         if following:
             return [*units, *following]
-        if units[-1] == answering or len(units) == 1:
+        if units[-1] in answering or len(units) == 1:
             return units
         units = units[:-1]
     return units
