@@ -215,6 +215,15 @@ def test_a_quote_never_ends_on_a_lead_in(engine):
             assert not quote.text.rstrip().endswith(":"), (answer.question, quote.text)
 
 
+def test_a_name_holding_a_contested_word_does_not_make_a_question_contested(engine):
+    """"RightCare" is not "right": the lead text says nothing of sides taken."""
+    from simqa import messages
+
+    answer = engine.ask("What role did NHS RightCare play before the AHSNs got involved?")
+    assert answer.status == "answered"
+    assert answer.message != messages.ANSWERED_CONTESTED
+
+
 def test_a_contested_question_is_answered_from_both_sides(engine):
     answer = engine.ask("who's actually responsible for SIM, the AHSNs or NHS England?")
     assert answer.status == "answered"
