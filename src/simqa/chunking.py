@@ -140,8 +140,7 @@ def _is_title(stripped: str, title: str) -> bool:
 
 
 # A person's name, a dash and their role, as a report's title page credits its authors.
-_CREDIT = re.compile(r"^(?:(?:Dr|Prof|Professor|Sir|Dame)\.? )?[A-Z][a-z]+"
-                     r"(?:[ -][A-Z][a-z'’]+){1,2} [-–—] [A-Z][A-Za-z]")
+_CREDIT = re.compile(r"^[A-Z][a-z]+(?:[ -][A-Z][a-z'’]+){1,2} [-–—] [A-Z][A-Za-z]")
 
 
 def _line_kind(line: str, stripped: str, in_references: bool) -> str:

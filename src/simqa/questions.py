@@ -23,8 +23,8 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:of\s+
 _TITLE = re.compile(r"\b(?:Professor|Dr|Sergeant|Sir|Lord|Mr|Mrs|Ms|Director|Chair|lead|"
                     r"Network|Trust|Police|Coalition|Board|NHS|Council|Partners?|Office|"
                     r"Constabulary|Service|Committee|England)\b")
-_PERSON = re.compile(r"\b(?:Professor|Prof|Dr|Sergeant|Sgt|Sir|Lord|Lady|Dame|Mr|Mrs|Ms|Miss)\.?"
-                     r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?")
+_HONORIFIC = r"(?:Professor|Prof|Dr|Sergeant|Sgt|Sir|Lord|Lady|Dame|Mr|Mrs|Ms|Miss)"
+_PERSON = re.compile(rf"\b{_HONORIFIC}\.?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?")
 # "3 – 4 months", "a 3-day course", "a two-year programme"
 _DURATION = re.compile(r"\b\d+(?:\s*(?:–|-|to)\s*\d+)?(?:\s*|-)"
                        r"(?:months?|weeks?|years?|days?|hours?)\b|"
@@ -128,8 +128,8 @@ def acronyms_to_spell_out(question: str) -> list[str]:
     return found or _BEFORE_STAND.findall(question)
 
 
-_WHO_IS = re.compile(r"^\W*who(?:'s|s| is| was) (?:(?:dr|prof|professor|sir|dame|lord|lady|"
-                     r"sergeant|sgt)\.? )?(?P<name>[a-z][a-z'’-]+(?: [a-z][a-z'’-]+){1,2})\W*$")
+_WHO_IS = re.compile(rf"^\W*who(?:'s|s| is| was) (?:(?i:{_HONORIFIC})\.? )?"
+                     r"(?P<name>[a-z][a-z'’-]+(?: [a-z][a-z'’-]+){1,2})\W*$")
 
 
 def person_asked(question: str) -> str:
