@@ -13,7 +13,7 @@ from simqa.embedding import ModelLoadError
 from simqa.engine import Engine, QuestionError, route_without_model
 from simqa.extraction import points_elsewhere
 from simqa.metrics import contains_answer
-from simqa.ranking import meanings_asked
+from simqa.ranking import meanings_asked, states_role_of
 
 from .paths import ROOT, SIM_DEV
 
@@ -253,11 +253,30 @@ def test_no_quote_is_offered_for_contact_details_or_an_amount_the_documents_neve
     ("who is Tim Kendall", "Tim Kendall (National Clinical Director"),
     # The report's title page credits its authors.
     ("who wrote the sim london report", "Aileen Jackson - Head of Mental Health"),
+    # The unit that states the role asked about, over ones that only name the AHSNs.
+    ("what is an AHSN expected to do when SIM is being set up at a trust",
+     "The role of the AHSN is"),
+    ("what role did NHS England play in overseeing the CCGs",
+     "NHS England retains accountability and responsibility"),
 ])
 def test_the_first_quote_holds_what_was_asked(engine, question, first_quote_holds):
     answer = engine.ask(question)
     assert answer.status == "answered"
     assert first_quote_holds in answer.quotes[0].text
+
+
+def test_a_role_is_the_role_of_whoever_the_text_says_it_is(engine):
+    lexicon = engine.index.lexicon
+    ahsn_role = ("The role of the AHSN is to work with the national programme manager and the "
+                 "Mental Health Trust(s) and police to complete all the steps.")
+    assert states_role_of(set(lexicon.tokens("the AHSN")), ahsn_role, lexicon)
+    assert not states_role_of(set(lexicon.tokens("the police")), ahsn_role, lexicon)
+    assert states_role_of(set(lexicon.tokens("the trust IG lead")),
+                          "The Trust IG lead is usually responsible for updating the Trust "
+                          "privacy notices.", lexicon)
+    answer = engine.ask("what is the role of the police in SIM")
+    assert answer.status == "answered"
+    assert not answer.quotes[0].text.startswith("The role of the AHSN")
 
 
 def test_every_quote_is_one_to_three_whole_units_and_quotes_never_overlap(engine):

@@ -10,6 +10,7 @@ from simqa.questions import (
     measure,
     offers_new,
     question_type,
+    role_asked,
 )
 
 
@@ -131,3 +132,19 @@ def test_a_demanded_form_is_held_only_by_text_that_shows_it():
 ])
 def test_the_acronyms_a_question_asks_to_spell_out(question, acronyms):
     assert acronyms_to_spell_out(question) == acronyms
+
+
+@pytest.mark.parametrize(("question", "whose"), [
+    ("whats the AHSN meant to do for the trusts", "the ahsn"),
+    ("what is the SIM police officer actually supposed to do", "the sim police officer"),
+    ("what was the role of the CCGs in SIM?", "the ccgs"),
+    ("what was NHS England's role", "nhs england"),
+    ("what part did Sir Bruce Keogh play in the roll out", "sir bruce keogh"),
+    ("what does a care coordinator do?", "a care coordinator"),
+    # Not a question about someone's role.
+    ("what did NHS England do after the complaints?", ""),
+    ("what is SIM", ""),
+    ("who is responsible for the project plan", ""),
+])
+def test_whose_role_a_question_asks_about(question, whose):
+    assert role_asked(question) == whose

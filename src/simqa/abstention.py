@@ -39,7 +39,8 @@ def signals(ranked: Ranked, index: IndexData,
     values[-1] = 1.0
     if not len(ranked.scores):
         return values
-    top_id = int(ranked.sentence_ids[0])
+    lead = ranked.lead
+    top_id = int(ranked.sentence_ids[lead])
     column = {name: i for i, name in enumerate(FEATURES)}
     query = set(ranked.query_tokens)
     # A token the corpus never uses weighs as much as the rarest one it does use.
@@ -49,10 +50,11 @@ def signals(ranked: Ranked, index: IndexData,
     total = sum(weight.values()) or 1.0
     context = index.context_tokens[top_id]
     missing = [weight[t] for t in query if t not in context]
-    values[0] = ranked.scores[0]
-    values[1] = ranked.scores[0] - ranked.scores[1] if len(ranked.scores) > 1 else 1.0
-    values[2] = ranked.features[0, column["dense_sentence"]]
-    values[3] = ranked.features[0, column["dense_context"]]
+    values[0] = ranked.scores[lead]
+    values[1] = (ranked.scores[lead] - ranked.scores[ranked.runner_up]
+                 if len(ranked.scores) > 1 else 1.0)
+    values[2] = ranked.features[lead, column["dense_sentence"]]
+    values[3] = ranked.features[lead, column["dense_context"]]
     values[4] = sum(weight[t] for t in query if t in context) / total
     values[5] = sum(weight[t] for t in unknown) / total
     values[6] = max(missing, default=0.0) / ceiling

@@ -227,3 +227,28 @@ def titled_names(text: str) -> list[str]:
     """The name words of each person the text gives a title ("Sergeant Paul Jennings" ->
     "paul", "jennings")."""
     return [word.lower() for match in _PERSON.finditer(text) for word in match.group(0).split()[1:]]
+
+
+_WHOSE = r"[\w'’ -]{2,60}?"
+_ROLE_ASKED = re.compile("|".join((
+    rf"\bwhat(?:'s|s| is| are| was| were| does| do| did| should| would| will)? (?P<a>{_WHOSE}) "
+    r"(?:actually |really |even )?"
+    r"(?:supposed|meant|expected|required|there|obliged|asked|paid) to do\b",
+    rf"\bwhat(?:'s|s| is| was| are| were) (?:the )?roles? of (?P<b>{_WHOSE})"
+    r"(?= in\b| on\b| for\b| when\b| within\b| during\b|\W*$)",
+    rf"\bwhat(?:'s|s| is| was| are| were) (?P<c>{_WHOSE})(?:'s|s'|’s) (?:role|job|part|"
+    r"responsibilit(?:y|ies))\b",
+    rf"\bwhat (?:role|part) (?:did|does|do|has|have|will|would|should) (?P<d>{_WHOSE}) "
+    r"(?:play|have|take)\b",
+    rf"\bwhat (?:does|do|did) (?P<e>{_WHOSE}) (?:actually |really )?do\W*$",
+)), re.I)
+
+
+def role_asked(question: str) -> str:
+    """Who a question asks the role of ("what's the AHSN supposed to do when ...", "what was
+    the police officer's role"), lower case; "" for any other question."""
+    match = _ROLE_ASKED.search(question.replace("’", "'"))
+    if not match:
+        return ""
+    return next(group for group in match.groups() if group).strip().lower()
+

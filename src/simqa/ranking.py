@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simqa.lexicon import distinct_meanings, tokens
+from simqa.lexicon import Lexicon, distinct_meanings, tokens
 from simqa.question_bank import SIGNALS as BANK_SIGNALS
 from simqa.questions import (
     demanded_form,
@@ -21,6 +21,7 @@ from simqa.questions import (
     offers,
     person_asked,
     question_type,
+    role_asked,
 )
 from simqa.retrieval import Retrieved
 from simqa.store import IndexData
@@ -75,6 +76,10 @@ class Ranked:
     # and whether the best unit holds it.
     demand: str = ""
     demand_met: bool = True
+    # Where the two units confidence is read from now stand. A unit that states what was asked
+    # ("The role of the AHSN is ...") may go first without making the answer look less sure.
+    lead: int = 0
+    runner_up: int = 1
 
 
 def feature_matrix(
@@ -127,9 +132,13 @@ def rank(question: str, retrieved: Retrieved, index: IndexData,
     scores = features @ w
     order = _promote_typed(np.argsort(-scores, kind="stable"), features, qtype, index,
                            retrieved.ids)
-    order = _promote_described(order, person_asked(question), index, retrieved.ids)
     demand = demanded_form(question)
     order, met = _promote_form(order, demand, index, retrieved.ids)
+    judged = order[:2]
+    order = _promote_described(order, person_asked(question), index, retrieved.ids)
+    order = _promote_role(order, role_asked(question), index, retrieved.ids)
+    lead, runner_up = [int(np.flatnonzero(order == unit)[0]) for unit in judged] + [0, 1][
+        len(judged):]
     return Ranked(
         sentence_ids=retrieved.ids[order],
         scores=scores[order],
@@ -139,6 +148,8 @@ def rank(question: str, retrieved: Retrieved, index: IndexData,
         query_tokens=retrieved.query_tokens,
         demand=demand,
         demand_met=met,
+        lead=lead,
+        runner_up=runner_up,
     )
 
 
@@ -157,6 +168,39 @@ def _promote_described(order: np.ndarray, person: str, index: IndexData,
     quotable = [i for i in order if index.sentences[int(ids[i])].quotable
                 and index.sentences[int(ids[i])].kind != "reference"][:_FORM_DEPTH]
     hit = next((i for i in quotable if described.search(index.sentences[int(ids[i])].text)), None)
+    if hit is None or hit == quotable[0]:
+        return order
+    return np.concatenate([[hit], order[order != hit]])
+
+
+# Whose role a unit states: the words just after "role of", or just before "'s role",
+# "responsible for" or "responsibility".
+_ROLE_HOLDER = re.compile(
+    r"\broles? of (?P<after>(?:[\w()’'-]+\s+){0,4}[\w()’'-]+)"
+    r"|(?P<before>(?:[\w()’'-]+\s+){0,4}[\w()’'-]+?)(?:['’]s? roles?\b|"
+    r"(?:\s+(?:is|are|was|were|will be|would be))?(?:\s+\w+ly)?\s+(?:responsible|accountable) "
+    r"for\b|\s+(?:has|have|had|holds?|held|retains?)\s+(?:\w+\s+){0,3}responsibility\b)",
+    re.I)
+_ROLE_DEPTH = 8
+
+
+def states_role_of(named: set[str], text: str, lexicon: Lexicon) -> bool:
+    """Whether text states the role of the one named (its tokens): "The role of the AHSN is
+    to ...", "The Trust IG lead is usually responsible for ..."."""
+    return any(named <= set(lexicon.tokens(match.group("after") or match.group("before")))
+               for match in _ROLE_HOLDER.finditer(text))
+
+
+def _promote_role(order: np.ndarray, whose: str, index: IndexData,
+                  ids: np.ndarray) -> np.ndarray:
+    """For "what is X supposed to do" or "what was X's role", the first of the best few
+    quotable units that states X's role goes first."""
+    named = set(index.lexicon.tokens(whose)) if whose else set()
+    if not named:
+        return order
+    quotable = [i for i in order if index.sentences[int(ids[i])].quotable][:_ROLE_DEPTH]
+    hit = next((i for i in quotable if states_role_of(named, index.sentences[int(ids[i])].text,
+                                                      index.lexicon)), None)
     if hit is None or hit == quotable[0]:
         return order
     return np.concatenate([[hit], order[order != hit]])
