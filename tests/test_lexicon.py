@@ -33,3 +33,12 @@ def test_a_long_form_reads_as_its_acronym_and_keeps_its_words_when_the_acronym_h
     assert lexicon.tokens("Clinical Commissioning Groups") == ["ccg"]
     assert lexicon.tokens("the Health Innovation Network") == ["hin", "health", "innov", "network"]
     assert "innov" not in lexicon.tokens("the High Intensity Network")
+
+
+@pytest.mark.parametrize("written", [
+    "Information Commissioners Office", "the Information Commissioner's Office",
+    "the Information Commissioners’ Office", "information commissioner office", "the ICO",
+])
+def test_a_long_form_reads_as_its_acronym_however_its_possessive_or_plural_is_written(written):
+    lexicon = Lexicon({"ico": ["Information Commissioners Office"]})
+    assert lexicon.tokens(written) == ["ico"]

@@ -126,6 +126,15 @@ def _initials_fit(phrase: str, acronym: str) -> bool:
     return initials in (acronym.upper(), acronym.upper().rstrip("S"))
 
 
+def _word_forms(word: str) -> str:
+    """A long form's word, matching its plural and possessive too: "Information Commissioners
+    Office" is also written "Information Commissioner's Office" (text is normalised to straight
+    quotes), "Clinical Commissioning Groups" "Clinical Commissioning Group"."""
+    singular = word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 \
+        else word
+    return re.escape(singular) + "(?:s'?|'s?)?"
+
+
 class Lexicon:
     """Tokens in which a long form the corpus defines ("Clinical Commissioning Groups") and its
     acronym ("CCGs") become one token, in documents and questions alike."""
@@ -137,10 +146,10 @@ class Lexicon:
         # An acronym with two meanings keeps the long form's own words beside it: a question
         # about the "Health Innovation Network" is not one about the "High Intensity Network".
         ambiguous = {acr for acr, forms in acronyms.items() if len(distinct_meanings(forms)) > 1}
-        # "Clinical Commissioning Groups" also matches "Clinical Commissioning Group".
         self._long_forms = [
-            (form.split()[0], re.compile(r"\b" + r"\s+".join(map(re.escape, form.split()))
-                                         .removesuffix("s") + r"s?\b"),
+            # The first word's start is in every form of it: a cheap test before the regex.
+            (form.split()[0].rstrip("s"),
+             re.compile(r"\b" + r"\s+".join(map(_word_forms, form.split())) + r"\b"),
              f" {acr} \\g<0> " if acr in ambiguous else f" {acr} ")
             for form, acr in pairs
         ]
