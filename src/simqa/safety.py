@@ -165,6 +165,8 @@ _CLOSE = (r"(?:my (?:\w+ )?(?:friend|mate|partner|mum|mom|dad|son|daughter|broth
           r"husband|boyfriend|girlfriend|child|kid|flatmate|housemate|colleague|neighbour|nan|"
           r"grandad|cousin|uncle|aunt|auntie|parent|teenager|baby)|he|she|hes|shes)")
 _OTHER = rf"(?:{_CLOSE}|they|theyve|theyre|someone|somebody)"
+# "won't", however it is said: "not gonna be around much longer"
+_WONT = r"wont|will not|not going to|not gonna|not gunna|aint gonna|aint going to|never gonna"
 _NOT_TOPIC = r"(?!\s+(?:prevention|rates?|statistics|stats|figures|data|risk|polic(?:y|ies)|" \
              r"strateg(?:y|ies)|attempts|awareness|research|plans?|teams?|services?))"
 
@@ -356,7 +358,7 @@ _CRISIS_PATTERNS = (
     r"\b(?:picked|chosen|set) (?:the|a) (?:date|day)\b.{0,30}\b(?:end it|die|kill myself|do it)\b|"
     r"\b(?:given|giving|gave) away (?:all )?my (?:things|stuff|belongings|possessions|pets?)\b|"
     r"\b(?:said|saying|say) (?:all )?my (?:goodbyes|last goodbyes)\b",
-    r"\b(?:wont|will not|not going to|wont even) be (?:around|here|alive) (?:much |for much |for "
+    rf"\b(?:{_WONT}|wont even) be (?:around|here|alive) (?:much |for much |for "
     r")?(?:longer|tomorrow|after tonight|by (?:tomorrow|morning|the weekend)|any ?more)\b|"
     r"\b(?:wont|will not|never) see (?:me|him|her|them) (?:again|alive again)\b|"
     r"\b(?:top|do|off) myself\b|\bdo myself in\b|\bdisappear(?:ed|ing)? (?:for good|forever|for "
@@ -403,7 +405,7 @@ _CRISIS_PATTERNS = (
     r"cliff|roof|bridge))\b",
     r"\b(?:suicide|dying|death|killing myself|ending it|ending my life) (?:is|seems|feels like|"
     r"would be) (?:the|my) only (?:way out|option|answer|choice|way|escape|solution)\b",
-    r"\b(?:i|ill|im|i am)\s+(?:\w+\s+)?(?:wont|will not|not going to) be (?:around|here|alive) "
+    rf"\b(?:i|ill|im|i am)\s+(?:\w+\s+)?(?:{_WONT}) be (?:around|here|alive) "
     r"to (?:see|hear|read|know|get)\b",
     r"\b(?:blade|razor|knife) in my hand\b|\b(?:blood everywhere|wont stop bleeding|cant stop "
     r"(?:the )?bleeding|bleeding (?:heavily|badly|a lot|everywhere))\b",
