@@ -62,6 +62,15 @@ def test_headings_and_contents_lines_are_marked_unquotable(split):
     assert any(s.text == "Data Protection Impact Assessment (DPIA)" for s in london)
 
 
+def test_a_tables_row_of_column_names_is_not_quotable(split):
+    commentary = _units(split, "ahsn-commentary-2023")
+    for names in ("Ref\tDate\tDescriptor\tDetail", "Review recommendation\tAHSN Action taken"):
+        header = next(s for s in commentary if s.text == names)
+        assert not header.quotable
+    row = _unit_containing(split, "ahsn-commentary-2023", "commissions independent review")
+    assert row.quotable and row.heading != "Ref\tDate\tDescriptor\tDetail"
+
+
 def test_a_title_page_credit_is_quotable_not_a_heading(split):
     """"Who wrote the SIM London report?" is answered by its title page."""
     london = _units(split, "hin-sim-london-2018")
@@ -83,6 +92,19 @@ def test_lead_ins_ending_in_a_colon_are_marked(split):
 def test_numbered_sections_are_not_split_at_their_numbers(split):
     unit = _unit_containing(split, "ahsn-commentary-2023", "1.1 In 2017/18")
     assert "seven national spread programmes" in unit.text
+
+
+def test_a_numbered_section_title_is_one_heading_over_its_section(split):
+    commentary = _units(split, "ahsn-commentary-2023")
+    for title in ("1. Background", "5. Conclusions"):
+        heading = next(s for s in commentary if s.text == title)
+        assert heading.kind == "heading" and not heading.quotable
+    assert not any(s.quotable and s.text in ("1.", "Background") for s in commentary)
+    unit = _unit_containing(split, "ahsn-commentary-2023", "1.2 During 2021 SIM attracted")
+    assert unit.heading == "1. Background"
+    # A numbered footnote is still a reference, not a heading.
+    footnote = _unit_containing(split, "stopsim-response-2021", "1. NHS responses were received")
+    assert footnote.quotable
 
 
 def test_curly_quotes_and_non_breaking_spaces():

@@ -20,6 +20,7 @@ _ABBREVIATIONS = {
 _BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•])")
 _BULLET = re.compile(r"^\s*(?:[-•*▪●–]|\(?[a-z]\)|\(?\d{1,2}[.)](?!\d))\s+")
 SECTION_NUMBER = re.compile(r"^\s*(?:[-•]\s*)?\d+(?:\.\d+)+\.?\s")
+_NUMBERED_HEADING = re.compile(r"^\d{1,2}\.\s+[A-Z]")
 _TOC_ROW = re.compile(r"(?:\.{3,}|\t)\s*\d{1,3}\s*$")
 _REFERENCE_HEADINGS = re.compile(r"^\s*(references|bibliography|notes|sources)\s*:?\s*$", re.I)
 _END_PUNCTUATION = ".!?\"”’)]"
@@ -90,7 +91,7 @@ def _units(text: str, title: str = "") -> Iterator[_Unit]:
             continue
         kind = "heading" if _is_title(stripped, title) else _line_kind(line, stripped,
                                                                         in_references)
-        if kind in {"heading", "toc", "row", "lead_in", "reference"}:
+        if kind in {"heading", "toc", "row", "header", "lead_in", "reference"}:
             yield _Unit(start, end, kind, block)
             continue
         for s_start, s_end in split_sentences(text, start, end):
@@ -143,16 +144,28 @@ def _is_title(stripped: str, title: str) -> bool:
 _CREDIT = re.compile(r"^[A-Z][a-z]+(?:[ -][A-Z][a-z'’]+){1,2} [-–—] [A-Z][A-Za-z]")
 
 
+def _is_header_row(stripped: str) -> bool:
+    """A table's row of column names ("Ref\tDate\tDescriptor\tDetail"): short capitalised
+    cells with no number and no full stop."""
+    cells = [cell.strip() for cell in stripped.split("\t") if cell.strip()]
+    return len(cells) >= 2 and all(
+        len(cell.split()) <= 3 and cell[0].isupper() and not cell.endswith(".")
+        and not any(character.isdigit() for character in cell) for cell in cells)
+
+
 def _line_kind(line: str, stripped: str, in_references: bool) -> str:
     if _TOC_ROW.search(stripped) and len(stripped.split()) <= 12:
         return "toc"
     if "\t" in stripped:
-        return "row"
+        return "header" if _is_header_row(stripped) else "row"
     if in_references:
         return "reference"
+    words = stripped.split()
+    if _NUMBERED_HEADING.match(line) and stripped[-1] not in _END_PUNCTUATION + ":" \
+            and len(words) <= 12:
+        return "heading"  # "1. Background", at the start of its line: not a list item
     if _BULLET.match(line):
         return "bullet"
-    words = stripped.split()
     if _CREDIT.match(stripped) and len(words) <= 12:
         return "sentence"  # who wrote it: "Aileen Jackson - Head of Mental Health"
     # A closing bracket ends a sentence only when the words before it do: "General Data

@@ -49,12 +49,14 @@ class Sentence:
     text: str
     passage_id: int
     heading: str = ""
-    kind: str = "sentence"  # sentence | bullet | row | heading | lead_in | toc | reference
+    # sentence | bullet | row | header (a table's row of column names) | heading | lead_in |
+    # toc | reference
+    kind: str = "sentence"
     block: int = 0  # index of the line (block) the unit came from
 
     @property
     def quotable(self) -> bool:
-        return self.kind not in {"heading", "toc"}
+        return self.kind not in {"heading", "toc", "header"}
 
 
 @dataclass(frozen=True)
