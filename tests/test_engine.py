@@ -187,6 +187,9 @@ def test_a_table_cell_carried_on_below_a_blank_line_keeps_its_row(engine):
     carried = next(s for s in sentences if s.text.startswith("one AHSN, Health Innovation"))
     span = quote_span(sentences, documents, carried.id)
     assert "Only" in span.text.split("one AHSN")[0]
+    # ... and the row, quoted, does not end its cell on "Only".
+    row = next(s for s in sentences if s.text.startswith("10\t2017\tLate 2017 AHSN Network"))
+    assert "one AHSN, Health Innovation" in quote_span(sentences, documents, row.id).text
 
 
 @pytest.mark.parametrize(("question", "status"), [
@@ -338,8 +341,11 @@ def test_near_misses_are_hedged_far_more_often_than_right_answers(engine):
     right = [a for a, i in zip(engine.ask_many([i["question"] for i in items]), items,
                                strict=True)
              if a.status == "answered" and contains_answer(a.quotes[0].text, i["answers"])]
-    assert hedged >= 0.15 * len(near_misses)
-    assert sum(a.message == messages.ANSWERED_TENTATIVE for a in right) <= 0.1 * len(right)
+    near_miss_rate = hedged / len(near_misses)
+    right_rate = sum(a.message == messages.ANSWERED_TENTATIVE for a in right) / len(right)
+    assert near_miss_rate >= 0.15
+    # A right answer found with little confidence is hedged too, rightly: about 1 in 10.
+    assert right_rate <= 0.15 and 2.5 * right_rate <= near_miss_rate
 
 
 @pytest.mark.parametrize("question", ["what does HIN stand for?", "who are the HIN"])

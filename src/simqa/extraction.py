@@ -60,6 +60,9 @@ def quote_span(sentences: list[Sentence], documents: dict[str, Document], sid: i
         previous = _previous(sentences, sid, next_line=True, blank_lines=int(carried))
         if previous is not None:
             chosen.insert(0, previous)
+    carried_on = _carried_on(sentences, chosen[-1])
+    if carried_on is not None and len(chosen) < MAX_UNITS:
+        chosen.append(carried_on)
     if len(chosen) == 1:
         previous = _previous(sentences, sid)
         following = _following(sentences, sid, 1, same_passage=True)
@@ -73,6 +76,19 @@ def quote_span(sentences: list[Sentence], documents: dict[str, Document], sid: i
             chosen += [i for i in _following(sentences, sid, 1, same_block=True)
                        if not points_elsewhere(sentences[i])]
     return _span(sentences, documents, _through_lead_in(sentences, chosen, {sid}))
+
+
+def _carried_on(sentences: list[Sentence], sid: int) -> int | None:
+    """The rest of a table row's cell, carried on below a blank line ("... AHSNs only. Only" /
+    "one AHSN, ... expresses commitment to SIM ..."), or None."""
+    following = sid + 1
+    if sentences[sid].kind != "row" or following >= len(sentences):
+        return None
+    unit = sentences[following]
+    if not _is_continuation(unit) or unit.kind == "bullet":
+        return None
+    return following if _previous(sentences, following, next_line=True, blank_lines=1) == sid \
+        else None
 
 
 def joined_span(a: Span, b: Span, sentences: list[Sentence],
