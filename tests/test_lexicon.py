@@ -14,6 +14,10 @@ from simqa.lexicon import Lexicon, learn_acronyms
      "Surrey High Intensity Partnership Programme"),
     ("The NHS - National Health Service runs it.", "nhs", "National Health Service"),
     ("PID stands for Patient Identifiable Data here.", "pid", "Patient Identifiable Data"),
+    # A connective's initial may be in the acronym.
+    ("a Memorandum of Understanding (MOU) was signed", "mou", "Memorandum of Understanding"),
+    ("Freedom of Information (FOI) requests", "foi", "Freedom of Information"),
+    ("the Department of Health (DH) said", "dh", "Department of Health"),
 ])
 def test_an_acronym_spelt_out_beside_it_is_learnt(text, acronym, long_form):
     assert learn_acronyms([text])[acronym] == [long_form]

@@ -117,13 +117,19 @@ def _matching_head(phrase: str, acronym: str) -> str:
     return next(iter(exact), next((h for h in heads if _initials_fit(h, acronym)), ""))
 
 
-def _initials(phrase: str) -> str:
-    return "".join(w[0] for w in re.split(r"[\s/-]+", phrase) if w and w[0].isupper()).upper()
+_CONNECTIVES = frozenset({"of", "and", "for", "the", "in", "on"})
+
+
+def _initials(phrase: str, connectives: bool = False) -> str:
+    """The capitalised words' first letters; with `connectives`, those of "of", "and" ... too
+    ("Memorandum of Understanding" is the MOU, "Freedom of Information" the FOI)."""
+    return "".join(w[0] for w in re.split(r"[\s/-]+", phrase)
+                   if w and (w[0].isupper() or connectives and w in _CONNECTIVES)).upper()
 
 
 def _initials_fit(phrase: str, acronym: str) -> bool:
-    initials = _initials(phrase)
-    return initials in (acronym.upper(), acronym.upper().rstrip("S"))
+    spelt = (acronym.upper(), acronym.upper().rstrip("S"))
+    return _initials(phrase) in spelt or _initials(phrase, connectives=True) in spelt
 
 
 def _word_forms(word: str) -> str:
