@@ -261,6 +261,8 @@ def test_no_quote_is_offered_for_contact_details_or_an_amount_the_documents_neve
      "The role of the AHSN is"),
     ("what role did NHS England play in overseeing the CCGs",
      "NHS England retains accountability and responsibility"),
+    # "we received a response from ..." goes on through its lead-in to what was said.
+    ("what did nhs england say back to stopsim in may 2021", "does not mandate the ‘SIM’ model"),
 ])
 def test_the_first_quote_holds_what_was_asked(engine, question, first_quote_holds):
     answer = engine.ask(question)

@@ -75,6 +75,11 @@ def quote_span(sentences: list[Sentence], documents: dict[str, Document], sid: i
         elif len(sentence.text) < 60 and sentence.kind in {"sentence", "bullet"}:
             chosen += [i for i in _following(sentences, sid, 1, same_block=True)
                        if not points_elsewhere(sentences[i])]
+    announced = _following(sentences, chosen[-1], 1, same_block=True)
+    if announced and sentences[announced[0]].kind == "lead_in" and len(chosen) < MAX_UNITS:
+        # "we received a response from ..." + "An extract from this statement reads as
+        # follows:": the quote goes on to what was said.
+        chosen += announced
     return _span(sentences, documents, _through_lead_in(sentences, chosen, {sid}))
 
 
