@@ -44,3 +44,17 @@ def test_few_dev_questions_are_refused_as_unanswered(engine):
                if engine._asks_beyond(s, v)]
     assert len(flagged) <= 1, flagged
 
+
+
+def test_a_direct_hit_overrules_the_gap_check_and_a_weak_match_does_not(engine):
+    """Both questions are ones the gap check flags; only the first has a unit that answers it
+    outright ("approximately 20 teams live across the country")."""
+    hit = "how many SIM teams were actually running across england when the AHSN programme " \
+          "finished?"
+    weak = "what proportion of people on sim had a personality disorder diagnosis"
+    for question in (hit, weak):
+        searched = engine._prepare(question).searched
+        assert engine._asks_beyond(searched, engine._encode([searched])[0]) == "gap"
+    answered, refused = engine.ask_many([hit, weak])
+    assert answered.status == "answered" and "approximately 20 teams" in answered.quotes[0].text
+    assert refused.status == "not_found"
