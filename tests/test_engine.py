@@ -284,6 +284,15 @@ def test_a_role_is_the_role_of_whoever_the_text_says_it_is(engine):
     assert not answer.quotes[0].text.startswith("The role of the AHSN")
 
 
+def test_a_bare_acronym_gets_each_meaning_and_one_never_spelt_out_is_not_defined(engine):
+    hin, nia = engine.ask_many(["HIN", "what is NIA"])
+    said = " ".join(quote.text for quote in hin.quotes)
+    assert hin.status == "answered"
+    assert "High Intensity Network (HIN)" in said and "Health Innovation Network (HIN)" in said
+    # The documents use "NIA" but never say what it stands for: no confident definition.
+    assert nia.status == "not_found" or nia.message == messages.ANSWERED_TENTATIVE
+
+
 def test_every_quote_is_one_to_three_whole_units_and_quotes_never_overlap(engine):
     items = _dev_items()
     units = engine.index.sentences

@@ -21,6 +21,7 @@ from simqa.questions import (
     ("How much did the independent review cost?", "number"),
     ("why do trusts need extra admin help for the SIM project", "why"),
     ("what does AHSN stand for", "definition"),
+    ("DPIA?", "definition"),  # a bare term asks what it is
     # A clause opening with "when" or "once" sets the scene; the question comes after it.
     ("when the trusts compared their figures with the police's, what did they find", "other"),
     ("once SIM is running, how often is the cohort list checked", "number"),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simqa.ranking import FEATURES, Ranked
+from simqa.ranking import FEATURES, Ranked, long_forms_asked
 from simqa.store import IndexData
 
 SIGNALS = (
@@ -73,6 +73,9 @@ def confidence(ranked: Ranked, index: IndexData, weights: np.ndarray | None = No
         return 0.0
     value = float(signals(ranked, index) @ (WEIGHTS if weights is None else weights))
     learnt = round(1.0 / (1.0 + math.exp(-max(min(value, 50.0), -50.0))), 4)
+    # The top unit spells out the asked acronym (not merely reads like a definition: "what is
+    # NIA", an acronym the documents never spell out).
     defined = ranked.qtype == "definition" and ranked.features[
-        0, FEATURES.index("type_match")] >= 1.0
+        0, FEATURES.index("type_match")] >= 1.0 and bool(
+        long_forms_asked(ranked.query_tokens, index))
     return max(learnt, DEFINED_FLOOR) if defined else learnt

@@ -98,8 +98,10 @@ def question_type(question: str) -> str:
         return "why"
     if re.match(r"where\b", lead) or re.search(r"\bwhere (did|does|do|is|was|were|can)\b", q):
         return "where"
+    # "what is a DPIA?", or a bare "DPIA?"
     if re.search(r"\b(stand for|stands for|define|definition|meaning of|what does \w+ mean)\b",
-                 q) or re.match(r"(what's|whats|what is|what are) (an? )?[a-z0-9]{2,8}s? ?\??$",
+                 q) or re.match(
+            r"(?:(what's|whats|what is|what are) (an? )?)?[a-z0-9]{2,8}s? ?\??$",
                                 lead.strip()):
         return "definition"
     if re.match(r"how\b", lead) or re.search(r"\bhow (do|does|did|should|can|were|was|is)\b", q):

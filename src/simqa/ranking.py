@@ -93,7 +93,7 @@ def feature_matrix(
     ceiling = max(index.idf.values(), default=1.0)
     weights = {t: index.idf.get(t, ceiling) for t in query}
     total = sum(weights.values()) or 1.0
-    long_forms = _long_forms_asked(retrieved.query_tokens, index) if qtype == "definition" else ()
+    long_forms = long_forms_asked(retrieved.query_tokens, index) if qtype == "definition" else ()
     facts = _facts(index)
     measured = measure(question)
     count = len(retrieved.ids)
@@ -314,7 +314,8 @@ def meanings_asked(query_tokens: tuple[str, ...], index: IndexData) -> tuple[tup
     return tuple(found)
 
 
-def _long_forms_asked(query_tokens: tuple[str, ...], index: IndexData) -> tuple[str, ...]:
+def long_forms_asked(query_tokens: tuple[str, ...], index: IndexData) -> tuple[str, ...]:
+    """The long forms the corpus gives for the acronyms among the question's tokens."""
     acronyms = index.lexicon.acronyms
     return tuple(form.lower() for token in query_tokens for form in acronyms.get(token, ()))
 
