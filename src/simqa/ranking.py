@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from simqa.questions import (
     question_type,
     role_asked,
 )
+from simqa.records import Sentence
 from simqa.retrieval import Retrieved
 from simqa.store import IndexData
 
@@ -165,12 +167,9 @@ def _promote_described(order: np.ndarray, person: str, index: IndexData,
         return order
     described = re.compile("(?i:" + re.escape(person).replace(r"\ ", r"\s+")
                            + r")(?:\s+[A-Z]{2,4})?(?:\s*\([A-Z]|,\s+['‘\"“]?[A-Z]|\s[-–]\s)")
-    quotable = [i for i in order if index.sentences[int(ids[i])].quotable
-                and index.sentences[int(ids[i])].kind != "reference"][:_FORM_DEPTH]
-    hit = next((i for i in quotable if described.search(index.sentences[int(ids[i])].text)), None)
-    if hit is None or hit == quotable[0]:
-        return order
-    return np.concatenate([[hit], order[order != hit]])
+    return _first_holding(order, index, ids, _FORM_DEPTH,
+                          lambda unit: bool(described.search(unit.text)),
+                          counted=lambda unit: unit.quotable and unit.kind != "reference")[0]
 
 
 # Whose role a unit states: the words just after "role of", or just before "'s role",
@@ -198,12 +197,8 @@ def _promote_role(order: np.ndarray, whose: str, index: IndexData,
     named = set(index.lexicon.tokens(whose)) if whose else set()
     if not named:
         return order
-    quotable = [i for i in order if index.sentences[int(ids[i])].quotable][:_ROLE_DEPTH]
-    hit = next((i for i in quotable if states_role_of(named, index.sentences[int(ids[i])].text,
-                                                      index.lexicon)), None)
-    if hit is None or hit == quotable[0]:
-        return order
-    return np.concatenate([[hit], order[order != hit]])
+    return _first_holding(order, index, ids, _ROLE_DEPTH,
+                          lambda unit: states_role_of(named, unit.text, index.lexicon))[0]
 
 
 def _promote_form(order: np.ndarray, demand: str, index: IndexData,
@@ -212,12 +207,21 @@ def _promote_form(order: np.ndarray, demand: str, index: IndexData,
     False when none of them holds it."""
     if not demand:
         return order, True
-    quotable = [i for i in order if index.sentences[int(ids[i])].quotable][:_FORM_DEPTH]
-    holding = next((i for i in quotable if holds_form(demand, index.sentences[int(ids[i])].text)),
-                   None)
-    if holding is None:
+    return _first_holding(order, index, ids, _FORM_DEPTH,
+                          lambda unit: holds_form(demand, unit.text))
+
+
+def _first_holding(order: np.ndarray, index: IndexData, ids: np.ndarray, depth: int,
+                   holds: Callable[[Sentence], bool],
+                   counted: Callable[[Sentence], bool] = lambda unit: unit.quotable,
+                   ) -> tuple[np.ndarray, bool]:
+    """The order with the first of the best `depth` units (of those `counted`: quotable ones)
+    that `holds` moved to the front, and whether there was one."""
+    quotable = [i for i in order if counted(index.sentences[int(ids[i])])][:depth]
+    hit = next((i for i in quotable if holds(index.sentences[int(ids[i])])), None)
+    if hit is None:
         return order, False
-    return np.concatenate([[holding], order[order != holding]]), True
+    return np.concatenate([[hit], order[order != hit]]), True
 
 
 # Question types whose answer has a form the text shows plainly (a long form, a date, a
