@@ -100,9 +100,8 @@ def question_type(question: str) -> str:
         return "where"
     # "what is a DPIA?", or a bare "DPIA?"
     if re.search(r"\b(stand for|stands for|define|definition|meaning of|what does \w+ mean)\b",
-                 q) or re.match(
-            r"(?:(what's|whats|what is|what are) (an? )?)?[a-z0-9]{2,8}s? ?\??$",
-                                lead.strip()):
+                 q) or re.match(r"(?:(what's|whats|what is|what are) (an? )?)?"
+                                r"[a-z0-9]{2,8}s? ?\??$", lead.strip()):
         return "definition"
     if re.match(r"how\b", lead) or re.search(r"\bhow (do|does|did|should|can|were|was|is)\b", q):
         return "how"
@@ -253,4 +252,3 @@ def role_asked(question: str) -> str:
     if not match:
         return ""
     return next(group for group in match.groups() if group).strip().lower()
-

@@ -139,8 +139,7 @@ def rank(question: str, retrieved: Retrieved, index: IndexData,
     judged = order[:2]
     order = _promote_described(order, person_asked(question), index, retrieved.ids)
     order = _promote_role(order, role_asked(question), index, retrieved.ids)
-    lead, runner_up = [int(np.flatnonzero(order == unit)[0]) for unit in judged] + [0, 1][
-        len(judged):]
+    lead, runner_up = _positions(order, judged)
     return Ranked(
         sentence_ids=retrieved.ids[order],
         scores=scores[order],
@@ -153,6 +152,15 @@ def rank(question: str, retrieved: Retrieved, index: IndexData,
         lead=lead,
         runner_up=runner_up,
     )
+
+
+def _positions(order: np.ndarray, judged: np.ndarray) -> tuple[int, int]:
+    """Where the first two candidates before a promotion now stand (the lead and the
+    runner-up); 0 and 1 when there were fewer."""
+    found = [int(np.flatnonzero(order == candidate)[0]) for candidate in judged]
+    lead = found[0] if found else 0
+    runner_up = found[1] if len(found) > 1 else 1
+    return lead, runner_up
 
 
 _FORM_DEPTH = 5
