@@ -66,7 +66,7 @@ def questions(path: Path) -> list[str]:
 @click.option("--held-out-not", type=click.Path(exists=True, dir_okay=False), multiple=True,
               help="Not-crisis messages never trained on: report the false-positive rate "
                    "(repeatable).")
-@click.option("--c", "regularisation", default=3.0, show_default=True)
+@click.option("--c", "regularisation", default=6.0, show_default=True)
 def main(sim_dev: str, benchmarks: str, held_out_crisis: str | None,
          held_out_not: tuple[str, ...], regularisation: float) -> None:
     settings = Settings.from_env()

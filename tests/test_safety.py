@@ -148,6 +148,11 @@ CRISIS = [
     "going to end things after my shift tomorrow",
     "Goodbye everyone.",
     "ima od tnight nobdy will notis",
+    "probably wont be here to see what the review says anyway",
+    "doesn't matter, i'll be dead by tomorrow",
+    "had a lot to drink and took a load of my sertraline, what did stopsim say",
+    "tell my mum it wasn't her fault when they find me",
+    "I overdosed a few years ago and I've just done it again",
 ]
 
 NOT_CRISIS = [
@@ -214,6 +219,12 @@ NOT_CRISIS = [
     "how did trusts keep people safe under SIM",
     "what happens if someone is detained with a knife",
     "how many patients attempted suicide during SIM",
+    "my self harm history was shared with the police, was that allowed under SIM?",
+    "I overdosed twice back in 2019 and the police came to my care reviews, was that SIM?",
+    "i was suicidal a few years ago and they told me to stop ringing 999",
+    "i'll be dead by the time the NHS apologises for this",
+    "can you tell me when they find me a new care coordinator",
+    "I had a drink with friends and we talked about the SIM review",
 ]
 
 SMALLTALK = [

@@ -88,7 +88,7 @@ _TEXT_SPEAK = {
     "takin": "taking", "doin": "doing", "gettin": "getting", "nothin": "nothing",
     "ima": "im gonna", "imma": "im gonna", "tnight": "tonight", "tnite": "tonight",
     "nobdy": "nobody", "notis": "notice", "tkn": "taken", "takn": "taken", "tuk": "took",
-    "pils": "pills", "pillz": "pills", "tablts": "tablets", "tke": "take",
+    "pils": "pills", "pillz": "pills", "tablts": "tablets", "tke": "take", "b4": "before",
 }
 
 
@@ -167,6 +167,11 @@ _CLOSE = (r"(?:my (?:\w+ )?(?:friend|mate|partner|mum|mom|dad|son|daughter|broth
 _OTHER = rf"(?:{_CLOSE}|they|theyve|theyre|someone|somebody)"
 # "won't", however it is said: "not gonna be around much longer"
 _WONT = r"wont|will not|not going to|not gonna|not gunna|aint gonna|aint going to|never gonna"
+# Told as history, and nothing after it says it is happening again: "i overdosed a few years
+# ago", "when i was suicidal back in 2019" (not "... years ago and ive just done it again").
+_PAST = (r"(?!(?:\s+\w+){0,3}?\s+(?:(?:years?|months?) ago|(?:back )?in (?:19|20)\d\d|back "
+         r"(?:then|when)|when i was (?:younger|a teen|a teenager|a kid|at school|at uni)|as a "
+         r"(?:teen|teenager|kid|child))\b(?!.*\b(?:again|tonight|today|rn|right now|this time)\b))")
 _NOT_TOPIC = r"(?!\s+(?:prevention|rates?|statistics|stats|figures|data|risk|polic(?:y|ies)|" \
              r"strateg(?:y|ies)|attempts|awareness|research|plans?|teams?|services?))"
 
@@ -200,7 +205,7 @@ _CRISIS_PATTERNS = (
     r"^(?:\w+\s+){0,2}?(?:going to|gonna|gunna|want to|wanna|about to|planning to|ready to)\s+"
     r"(?:od|overdose|die|end it|kill myself)\b|^(?:just\s+)?(?:took|taken|had|swallowed)\s+"
     r"(?:an?\s+)?(?:od|overdose)\b",
-    _fp(rf"end(?:ing)?\s+(?:it|things|everything|myself)\b|unaliv(?:e|ing)\b|suicidal\b{_NOT_TOPIC}"
+    _fp(rf"end(?:ing)?\s+(?:it|things|everything|myself)\b|unaliv(?:e|ing)\b|suicidal\b{_NOT_TOPIC}{_PAST}"
         rf"|commit(?:ting)? suicide\b|(?:suicide|sewerslide)\b{_NOT_TOPIC}"),
     _fp(r"(?:want|wanna|wanted|ready|going|gonna|gunna|deserve|wish|need|should|plan|planning|about|"
         r"hope)(?:\s+to)?(?:\s+just)?\s+(?:die|be dead|not be alive|not exist|stop existing|"
@@ -254,9 +259,9 @@ _CRISIS_PATTERNS = (
         r"every day|daily|badly)\b"),
     _fp(r"self ?harm(?:ing|ed)?\b|relapsed\b|cutting\b(?!\s+(?:down|back|out|costs?|corners|off|up|"
         r"it|them|the|a|my|our|their|his|her|through|in|edge|ties|hair))"),
-    r"\bmy self ?harm(?:ing)?\b",
-    _fp(r"(?:taken|took|take|taking|had|swallowed)\s+(?:an?\s+)?(?:overdose|od)\b|"
-        r"overdos(?:e|ed|ing)\b|od\b|oded\b|odding\b"),
+    r"\bmy self ?harm(?:ing)?\b(?! (?:history|record|records|notes|past|scars|diagnosis|file))",
+    _fp(r"(?:(?:taken|took|take|taking|had|swallowed)\s+(?:an?\s+)?(?:overdose|od)\b|"
+        r"overdos(?:e|ed|ing)\b|od\b|oded\b|odding\b)" + _PAST),
     # someone else in danger, or danger to the writer
     rf"\b{_OTHER}\s+(?:(?:has|have|just|s|is|already|might have|may have|think|i think)\s+)*"
     r"(?:(?:taken|took|had|swallowed)\s+(?:an?\s+)?(?:overdose|od|too many)|overdosed|oded)\b",
@@ -405,8 +410,18 @@ _CRISIS_PATTERNS = (
     r"cliff|roof|bridge))\b",
     r"\b(?:suicide|dying|death|killing myself|ending it|ending my life) (?:is|seems|feels like|"
     r"would be) (?:the|my) only (?:way out|option|answer|choice|way|escape|solution)\b",
-    rf"\b(?:i|ill|im|i am)\s+(?:\w+\s+)?(?:{_WONT}) be (?:around|here|alive) "
+    rf"(?:^(?:\w+\s+)?|\b(?:i|ill|im|i am)\s+(?:\w+\s+)?)(?:{_WONT}) be (?:around|here|alive) "
     r"to (?:see|hear|read|know|get)\b",
+    r"\b(?:ill|i will|i|im gonna|im going to|i am going to)\s+(?:\w+\s+)?be (?:dead|gone) "
+    r"(?:by|before|in) (?:the )?(?:morning|tomorrow|tonight|the weekend|a few hours|an hour|"
+    r"midnight)\b",
+    rf"\b(?:drunk|drank|been drinking|drinking)\b.{{0,40}}\b(?:taken|took|swallowed|necked|"
+    rf"downed)\s+(?:some|a few|a load of|loads of|lots of|a lot of|a bunch of|my|all my)?\s*"
+    rf"(?:\w+\s+)?{_DRUGS}\b|"
+    rf"\b(?:taken|took|swallowed|necked|downed)\s+(?:some|a few|a load of|loads of|lots of|my)?\s*"
+    rf"{_DRUGS}\b.{{0,40}}\b(?:drunk|drank|been drinking|a bottle of)\b",
+    r"\bwhen (?:they|someone|somebody|you|people|mum|dad|my \w+) finds? me\b(?! (?:a|an|the|some|"
+    r"somewhere|help|work|something|anything|housing|another))",
     r"\b(?:blade|razor|knife) in my hand\b|\b(?:blood everywhere|wont stop bleeding|cant stop "
     r"(?:the )?bleeding|bleeding (?:heavily|badly|a lot|everywhere))\b",
     r"\b(?:cut|slit|slashed|sliced) (?:his|her|their|my) (?:wrists?|throat|arms?|neck)\b",
