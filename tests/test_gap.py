@@ -58,3 +58,15 @@ def test_a_direct_hit_overrules_the_gap_check_and_a_weak_match_does_not(engine):
     answered, refused = engine.ask_many([hit, weak])
     assert answered.status == "answered" and "approximately 20 teams" in answered.quotes[0].text
     assert refused.status == "not_found"
+
+
+def test_asked_whether_sim_was_stopped_the_documents_answer_though_the_gap_check_flags_it(engine):
+    """Status questions ("is X still running") are mostly ones the documents cannot answer, so
+    the gap check flags this one too; retrieval's confidence in NHS England's letter overrules
+    it."""
+    question = "has sim been stopped"
+    searched = engine._prepare(question).searched
+    assert engine._asks_beyond(searched, engine._encode([searched])[0]) == "gap"
+    answer = engine.ask(question)
+    assert answer.status == "answered"
+    assert "ask that SIM and SIM-like models stop" in answer.quotes[0].text
