@@ -235,6 +235,19 @@ def test_a_contested_question_is_answered_from_both_sides(engine):
 
 
 @pytest.mark.parametrize("question", [
+    "is it right that police were involved in mental health care",  # HIN was the other side
+    "did SIM put patients in danger",  # "danger" was not a contested word
+])
+def test_a_contested_question_hears_the_side_furthest_from_the_answers(engine, question):
+    """The other side is the publisher whose stated perspective is furthest from the answer's:
+    for the AHSN Network, the StopSIM Coalition, not the AHSN for south London."""
+    answer = engine.ask(question)
+    publishers = [q.publisher for q in answer.quotes]
+    assert answer.status == "answered"
+    assert publishers[0] == "The AHSN Network" and "The StopSIM Coalition" in publishers
+
+
+@pytest.mark.parametrize("question", [
     "what's the phone number for the StopSIM Coalition?",
     "what is the email address of the Health Innovation Network?",
     "How much did the AHSN Network's independent review cost?",

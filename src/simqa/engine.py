@@ -28,6 +28,7 @@ from simqa.extraction import (
     quote_span,
 )
 from simqa.gap_model import GapModel
+from simqa.lexicon import tokens as lexicon_tokens
 from simqa.question_bank import read_questions
 from simqa.questions import acronyms_to_spell_out, asks_identity
 from simqa.ranking import Ranked, meanings_asked, rank
@@ -110,6 +111,21 @@ class Engine:
     @cached_property
     def _publisher_of(self) -> dict[str, str]:
         return {d.id: d.source.publisher for d in self.index.documents.values()}
+
+    @cached_property
+    def _opposed(self) -> dict[str, str]:
+        """Each publisher's furthest by stated perspective: the one sharing the smallest part
+        of its perspective's words ("NHS innovation network ..." against "campaign coalition
+        ... (opposed SIM)"); none when fewer than two publishers state one."""
+        words: dict[str, set[str]] = {}
+        for document in self.index.documents.values():
+            said = set(lexicon_tokens(document.source.perspective))
+            if said:
+                words.setdefault(document.source.publisher, set()).update(said)
+        if len(words) < 2:
+            return {}
+        return {publisher: min((p for p in words if p != publisher), key=lambda p: len(
+            own & words[p]) / len(own | words[p])) for publisher, own in words.items()}
 
     @cached_property
     def _crisis_model(self) -> CrisisModel | None:
@@ -362,6 +378,13 @@ class Engine:
         candidates: list[tuple[Span, float]] = []
         near_top = {int(i) for i in ranked.sentence_ids[:NEIGHBOUR_RANK]}
         publisher_of = self._publisher_of
+
+        def other_side(doc_id: str) -> bool:
+            """From the publisher furthest from the answer's, or any other when none is."""
+            answer_publisher = publisher_of[candidates[0][0].doc_id]
+            opposed = self._opposed.get(answer_publisher)
+            return publisher_of[doc_id] == opposed if opposed else \
+                publisher_of[doc_id] != answer_publisher
         for position, (sid, score) in enumerate(zip(ranked.sentence_ids, ranked.scores,
                                                     strict=True)):
             if not sentences[int(sid)].quotable or int(sid) in self._directions:
@@ -369,12 +392,11 @@ class Engine:
             if candidates and _CITATION.search(sentences[int(sid)].text):
                 continue  # a bibliography entry supports nothing; it may still be the answer
             if candidates and position >= SUPPORT_RANK:
-                # Past the supports, a contested question still looks for another publisher.
-                first = publisher_of[candidates[0][0].doc_id]
+                # Past the supports, a contested question still looks for the other side.
                 if not contested or position >= CONTESTED_RANK or any(
-                        publisher_of[c.doc_id] != first for c, _ in candidates):
+                        other_side(c.doc_id) for c, _ in candidates[1:]):
                     break
-                if publisher_of[sentences[int(sid)].doc_id] == first:
+                if not other_side(sentences[int(sid)].doc_id):
                     continue
             strong = frozenset(i for i in (int(sid) - 1, int(sid) + 1) if i in near_top)
             span = quote_span(sentences, documents, int(sid), strong)
@@ -396,8 +418,7 @@ class Engine:
             return chosen
         chosen.append(candidates[0])
         rest = candidates[1:]
-        answer_publisher = publisher_of[candidates[0][0].doc_id]
-        other = [c for c in rest if publisher_of[c[0].doc_id] != answer_publisher]
+        other = [c for c in rest if other_side(c[0].doc_id)]
         if other and contested:
             chosen.append(other[0])
         return pick_supports(chosen, rest, self.index.sentence_vectors,
@@ -455,8 +476,8 @@ _CITATION = re.compile(r"\[Internet\]|\bAvailable (?:from|at):|\[accessed\b|\bdo
 # Words of the questions the publishers answer differently (whole words: "RightCare" is not
 # "right", "pharmacy" not "harm").
 _CONTESTED = re.compile(r"\b(?:responsib\w*|ok|lawful\w*|(?:il)?legal\w*|safe|safety|"
-                        r"unsafe|agreed?|agrees|disagree\w*|evidence|harm\w*|should|fault\w*|"
-                        r"blame\w*|right|rights|wrong)\b", re.I)
+                        r"unsafe|danger\w*|agreed?|agrees|disagree\w*|evidence|harm\w*|should|"
+                        r"fault\w*|blame\w*|right|rights|wrong)\b", re.I)
 
 
 def _contested(question: str) -> bool:
