@@ -153,6 +153,7 @@ CRISIS = [
     "had a lot to drink and took a load of my sertraline, what did stopsim say",
     "tell my mum it wasn't her fault when they find me",
     "I overdosed a few years ago and I've just done it again",
+    "bye everybody xx",
 ]
 
 NOT_CRISIS = [

@@ -228,7 +228,7 @@ _CRISIS_PATTERNS = (
     r"wasnt here|didnt exist))\b|\b(?:no one|nobody|noone) (?:would|will|d|is going to|gonna) "
     r"(?:miss me|care if i|notice if i)\b|\b(?:im|i am) (?:just |such )?a burden\b",
     r"\b(?:suicide|goodbye) (?:note|letter)\b|\bgoodbye (?:forever|cruel world)\b|"
-    r"^goodbye (?:everyone|everybody|world)$|\b(?:this is|"
+    r"^(?:good)?bye (?:everyone|everybody|world)(?: x+)?$|\b(?:this is|"
     r"these are|heres) my (?:last|final) (?:message|goodbye|words)\b|\bnothing (?:left )?to live "
     r"for\b|\b(?:my )?life (?:isnt|is not|aint|s not|is no longer|no longer) worth (?:living|it)\b",
     r"\bno (?:point|reason) (?:in |to )?(?:living|live|being alive|going on|carrying on|existing)\b"
