@@ -14,6 +14,7 @@ import numpy as np
 from simqa import gap_model, messages, topic_model
 from simqa.abstention import confidence
 from simqa.citations import make_quote
+from simqa.colloquial import formal
 from simqa.config import Settings
 from simqa.corpus import corpus_digest, load_corpus
 from simqa.crisis_model import CrisisModel
@@ -319,7 +320,7 @@ class Engine:
             return Prepared(replace(screened.early, corpus_version=self.corpus_version),
                             trimmed, screened.said)
         searchable = redact(screened.asked or trimmed)
-        return Prepared(None, self._speller.correct(searchable or trimmed), screened.said)
+        return Prepared(None, self._speller.correct(formal(searchable or trimmed)), screened.said)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return encode_questions(self.embedder, texts)
