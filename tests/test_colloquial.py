@@ -10,7 +10,7 @@ from simqa.colloquial import formal
 @pytest.mark.parametrize(("asked", "searched"), [
     ("who footed the bill for the coppers", "who funded the police officers"),
     ("did the old bill have a say", "did police have a say"),
-    ("when did NHSE scrap it", "when did NHS England stop it"),
+    ("when did they scrap it", "when did they stop it"),
     ("was she sectioned after A&E", "was she sectioned (detained under the Mental Health Act) "
      "after the Emergency Department"),
     ("what did the bigwigs say", "what did the senior leaders say"),
@@ -30,6 +30,6 @@ def test_words_that_mean_something_else_here_are_left_alone(text: str) -> None:
 
 
 def test_a_question_in_everyday_words_finds_what_the_documents_say(engine) -> None:
-    answer = engine.ask("why did nhse scrap sim")
+    answer = engine.ask("why did nhs england scrap sim")
     assert answer.status == "answered"
     assert any("ask that SIM and SIM-like models stop" in q.text for q in answer.quotes)

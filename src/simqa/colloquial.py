@@ -19,7 +19,6 @@ _FORMAL: dict[str, str] = {
     r"carted off": "detained",
     r"psych ward|psychiatric ward|loony bin|nuthouse|mental hospital": "mental health hospital",
     r"a and e|a ?& ?e": "the Emergency Department",
-    r"nhse|nhsei|nhse/i": "NHS England",
     r"(?:footed|picked up|paid) the (?:bill|tab)(?: for)?|coughed up for|forked out for|"
     r"shelled out for|bankrolled|stumped up for": "funded",
     r"(?:footing|picking up|paying) the (?:bill|tab)(?: for)?|coughing up for|forking out for|"

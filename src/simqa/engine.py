@@ -40,6 +40,7 @@ from simqa.retrieval import Retriever
 from simqa.safety import crisis_answer, route, screen
 from simqa.spelling import Speller
 from simqa.store import IndexData, StaleIndex, build_index, corpus_version, load_index
+from simqa.subject import corpus_subject, says_it
 from simqa.supports import pick_supports
 from simqa.topic_model import TopicModel, corpus_terms, named_terms
 
@@ -320,7 +321,23 @@ class Engine:
             return Prepared(replace(screened.early, corpus_version=self.corpus_version),
                             trimmed, screened.said)
         searchable = redact(screened.asked or trimmed)
-        return Prepared(None, self._speller.correct(formal(searchable or trimmed)), screened.said)
+        searched = self._speller.correct(formal(searchable or trimmed))
+        return Prepared(None, self._naming_the_subject(searched), screened.said)
+
+    @cached_property
+    def _subject(self) -> str:
+        return corpus_subject([d.text for d in self.documents()], self.index.lexicon.acronyms)
+
+    def _naming_the_subject(self, question: str) -> str:
+        """A question that says only "it" ("who made it", "when did it start") asks about what
+        the documents are about: the subject is added, when every word it uses is one the
+        documents use ("how much does it cost to keep a rabbit" is not about SIM)."""
+        lexicon = self.index.lexicon
+        if not self._subject or not says_it(question) or \
+                named_terms(question, lexicon) & self._topic_terms or \
+                not all(token in self.index.idf for token in lexicon.tokens(question)):
+            return question
+        return f"{question} ({self._subject})"
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return encode_questions(self.embedder, texts)

@@ -1,0 +1,33 @@
+"""What a corpus is about, for questions that call it "it": in a chat about SIM, "who paid for
+it" asks who paid for SIM."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+# "it", or a bare "the scheme" / "this programme", standing for the subject.
+_SAYS_IT = re.compile(r"\b(?:it|its|it's|it’s|(?:the|this|that) (?:scheme|programme|program|"
+                      r"model|project|initiative|thing))\b", re.IGNORECASE)
+
+
+def corpus_subject(texts: Sequence[str], acronyms: Iterable[str]) -> str:
+    """The acronym every document uses, as the documents write it, when they use it at least
+    twice as often as any other acronym; "" when no one acronym is what they are all about."""
+    counts: dict[str, tuple[int, int]] = {}
+    for acronym in acronyms:
+        pattern = re.compile(rf"\b{re.escape(acronym)}\b", re.IGNORECASE)
+        per_text = [len(pattern.findall(text)) for text in texts]
+        counts[acronym] = (sum(1 for n in per_text if n), sum(per_text))
+    ranked = sorted(counts, key=lambda a: counts[a][1], reverse=True)
+    if not ranked or counts[ranked[0]][0] < len(texts) or (
+            len(ranked) > 1 and counts[ranked[0]][1] < 2 * counts[ranked[1]][1]):
+        return ""
+    pattern = re.compile(rf"\b{re.escape(ranked[0])}\b", re.IGNORECASE)
+    return Counter(m.group() for text in texts for m in pattern.finditer(text)).most_common(1)[0][0]
+
+
+def says_it(question: str) -> bool:
+    """Does the question refer to something only as "it" or "the scheme"?"""
+    return bool(_SAYS_IT.search(question))
