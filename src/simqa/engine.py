@@ -333,7 +333,7 @@ class Engine:
         the documents are about: the subject is added, when every word it uses is one the
         documents use ("how much does it cost to keep a rabbit" is not about SIM)."""
         lexicon = self.index.lexicon
-        if not self._subject or not says_it(question) or \
+        if not says_it(question) or not self._subject or \
                 named_terms(question, lexicon) & self._topic_terms or \
                 not all(token in self.index.idf for token in lexicon.tokens(question)):
             return question

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+_WORD = re.compile(r"[a-z0-9]+")
 # "it", or a bare "the scheme" / "this programme", standing for the subject.
 _SAYS_IT = re.compile(r"\b(?:it|its|it's|it’s|(?:the|this|that) (?:scheme|programme|program|"
                       r"model|project|initiative|thing))\b", re.IGNORECASE)
@@ -15,11 +16,9 @@ _SAYS_IT = re.compile(r"\b(?:it|its|it's|it’s|(?:the|this|that) (?:scheme|prog
 def corpus_subject(texts: Sequence[str], acronyms: Iterable[str]) -> str:
     """The acronym every document uses, as the documents write it, when they use it at least
     twice as often as any other acronym; "" when no one acronym is what they are all about."""
-    counts: dict[str, tuple[int, int]] = {}
-    for acronym in acronyms:
-        pattern = re.compile(rf"\b{re.escape(acronym)}\b", re.IGNORECASE)
-        per_text = [len(pattern.findall(text)) for text in texts]
-        counts[acronym] = (sum(1 for n in per_text if n), sum(per_text))
+    per_text = [Counter(_WORD.findall(text.lower())) for text in texts]
+    counts = {acronym: (sum(1 for words in per_text if words[acronym]),
+                        sum(words[acronym] for words in per_text)) for acronym in acronyms}
     ranked = sorted(counts, key=lambda a: counts[a][1], reverse=True)
     if not ranked or counts[ranked[0]][0] < len(texts) or (
             len(ranked) > 1 and counts[ranked[0]][1] < 2 * counts[ranked[1]][1]):
