@@ -54,6 +54,16 @@ def test_off_topic_questions_are_not_answered(engine):
         assert "couldn't find" in answer.message
 
 
+def test_everyday_questions_the_topic_check_doubts_and_retrieval_barely_matches_are_refused(
+        engine):
+    """The topic check leans off-topic without calling it (probability 0.34) and the best
+    match is weak (confidence 0.02): no SIM quote is offered as an answer."""
+    for question in ("how do i track my amazon parcel", "how do i turn on dark mode on my iphone"):
+        answer = engine.ask(question)
+        assert answer.status == "not_found", question
+        assert answer.quotes == ()
+
+
 def test_quotes_are_never_bare_headings(engine):
     for question in ("Funding source", "Lessons and tips", "Contents"):
         for quote in engine.ask(question).quotes:
