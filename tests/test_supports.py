@@ -32,3 +32,15 @@ def test_no_more_than_asked_and_never_twice() -> None:
     answer = (_span(0), 10.0)
     picked = pick_supports([answer], [answer, (_span(1), 9.0)], vectors, count=3)
     assert picked == [answer, (_span(1), 9.0)]
+
+
+def test_each_publisher_is_opposed_by_the_one_whose_perspective_shares_least_with_its():
+    from simqa.records import Source
+    from simqa.supports import opposed_publishers
+
+    network = Source("a", "A", "The Network", "NHS innovation network (supported SIM)")
+    region = Source("b", "B", "The Region", "NHS innovation network implementing SIM in London")
+    campaign = Source("c", "C", "The Campaign", "campaign coalition of service users (opposed SIM)")
+    opposed = opposed_publishers([network, region, campaign])
+    assert opposed["The Network"] == "The Campaign" and opposed["The Region"] == "The Campaign"
+    assert opposed_publishers([network, Source("d", "D", "Unstated")]) == {}

@@ -30,3 +30,8 @@ def corpus_subject(texts: Sequence[str], acronyms: Iterable[str]) -> str:
 def says_it(question: str) -> bool:
     """Does the question refer to something only as "it" or "the scheme"?"""
     return bool(_SAYS_IT.search(question))
+
+
+def with_subject(question: str, subject: str) -> str:
+    """The question as searched with the subject named beside it ("who made it (SIM)")."""
+    return f"{question} ({subject})" if subject else question

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from simqa.extraction import Span
+from simqa.lexicon import tokens
+from simqa.records import Source
 
 # How much a support loses per unit of cosine similarity to a quote already chosen (ranking
 # scores span about 5 points over the top five units). Chosen on sim-dev and the sixth
@@ -31,3 +35,19 @@ def pick_supports(chosen: list[tuple[Span, float]], pool: list[tuple[Span, float
 
 def _similarity(a: Span, b: Span, vectors: np.ndarray) -> float:
     return float((vectors[list(a.sentence_ids)] @ vectors[list(b.sentence_ids)].T).max())
+
+
+def opposed_publishers(sources: Iterable[Source]) -> dict[str, str]:
+    """Each publisher's furthest by stated perspective: the one sharing the smallest part of
+    its perspective's words ("NHS innovation network ..." against "campaign coalition ...
+    (opposed SIM)"); none when fewer than two publishers state one."""
+    words: dict[str, set[str]] = {}
+    for source in sources:
+        said = set(tokens(source.perspective))
+        if said:
+            words.setdefault(source.publisher, set()).update(said)
+    if len(words) < 2:
+        return {}
+    return {publisher: min((other for other in words if other != publisher),
+                           key=lambda other: len(own & words[other]) / len(own | words[other]))
+            for publisher, own in words.items()}
