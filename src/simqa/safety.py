@@ -205,8 +205,9 @@ _CRISIS_PATTERNS = (
     r"^(?:\w+\s+){0,2}?(?:going to|gonna|gunna|want to|wanna|about to|planning to|ready to)\s+"
     r"(?:od|overdose|die|end it|kill myself)\b|^(?:just\s+)?(?:took|taken|had|swallowed)\s+"
     r"(?:an?\s+)?(?:od|overdose)\b",
-    _fp(rf"end(?:ing)?\s+(?:it|things|everything|myself)\b|unaliv(?:e|ing)\b|suicidal\b{_NOT_TOPIC}{_PAST}"
-        rf"|commit(?:ting)? suicide\b|(?:suicide|sewerslide)\b{_NOT_TOPIC}"),
+    _fp(rf"end(?:ing)?\s+(?:it|things|everything|myself)\b|unaliv(?:e|ing)\b|"
+        rf"suicidal\b{_NOT_TOPIC}{_PAST}|commit(?:ting)? suicide\b|"
+        rf"(?:suicide|sewerslide)\b{_NOT_TOPIC}"),
     _fp(r"(?:want|wanna|wanted|ready|going|gonna|gunna|deserve|wish|need|should|plan|planning|about|"
         r"hope)(?:\s+to)?(?:\s+just)?\s+(?:die|be dead|not be alive|not exist|stop existing|"
         r"disappear forever|sleep forever|not be here|end (?:it|things|everything|it all))\b",
